@@ -1,0 +1,98 @@
+"""The one small interface every upstream model provider implements.
+
+A provider turns a `ModelRequest` (OpenAI chat-format messages plus options) into an async stream of
+`ModelEvent`s. Closing the iterator (``aclose()``, or the consumer being cancelled) cancels the upstream call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, runtime_checkable
+
+FinishReason = Literal["stop", "length", "tool_calls", "content_filter"]
+
+
+@dataclass(frozen=True, slots=True)
+class TextDelta:
+    """A piece of the model's raw text (untrusted: it goes through the stream repairer)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCallDelta:
+    """A piece of a tool call, OpenAI-style: the first delta of a call carries id and name, later ones don't."""
+
+    index: int
+    id: str | None = None
+    name: str | None = None
+    arguments: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Token counts as the upstream reports them (or as the embedded model counts them)."""
+
+    input_tokens: int
+    output_tokens: int
+    cached_tokens: int = 0
+    reasoning_tokens: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Finish:
+    reason: FinishReason
+
+
+ModelEvent = TextDelta | ToolCallDelta | Usage | Finish
+
+
+@dataclass(slots=True)
+class ModelRequest:
+    """What one model call needs. `messages` use the OpenAI chat format (system/user/assistant/tool)."""
+
+    messages: list[dict[str, Any]]
+    tools: list[dict[str, Any]] | None = None
+    tool_choice: Any = None
+    parallel_tool_calls: bool | None = None
+    max_tokens: int | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    stop: list[str] | None = None
+    # The catalog's JSON Schema of the root Card node; providers that can constrain decoding use it.
+    json_schema: dict[str, Any] | None = None
+    reasoning_effort: str | None = None
+    verbosity: str | None = None
+    prompt_cache_key: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class UpstreamError(Exception):
+    """A model call failed. `status` is what the gateway answers (429, 502, 503 or 504)."""
+
+    def __init__(
+        self, message: str, *, status: int = 502, code: str | None = "upstream_error", retryable: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.retryable = retryable
+
+
+@runtime_checkable
+class Provider(Protocol):
+    """An upstream: the embedded llama.cpp model, an OpenAI-compatible server, or Anthropic."""
+
+    name: str
+    # True when the provider can constrain its output to `ModelRequest.json_schema`.
+    supports_json_schema: bool
+
+    def stream(self, model: str, request: ModelRequest) -> AsyncIterator[ModelEvent]:
+        """Yield events; must end with exactly one `Finish`, and a `Usage` before it when known."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release clients, threads and model memory."""
+        ...

@@ -1,0 +1,1 @@
+"""genui.store"""

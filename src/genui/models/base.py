@@ -22,7 +22,7 @@ class TextDelta:
 
 @dataclass(frozen=True, slots=True)
 class ToolCallDelta:
-    """A piece of a tool call, OpenAI-style: the first delta of a call carries id and name, later ones don't."""
+    """A piece of a tool call, OpenAI-style: a call's first delta carries id and name, later ones don't."""
 
     index: int
     id: str | None = None
@@ -72,13 +72,24 @@ class UpstreamError(Exception):
     """A model call failed. `status` is what the gateway answers (429, 502, 503 or 504)."""
 
     def __init__(
-        self, message: str, *, status: int = 502, code: str | None = "upstream_error", retryable: bool = False
+        self,
+        message: str,
+        *,
+        status: int = 502,
+        code: str | None = "upstream_error",
+        retryable: bool = False,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.code = code
         self.retryable = retryable
+        # Seconds the upstream asked us to wait (its `retry-after`), if it said.
+        self.retry_after = retry_after
+
+    def __repr__(self) -> str:
+        return f"UpstreamError({self.message!r}, status={self.status}, retryable={self.retryable})"
 
 
 @runtime_checkable

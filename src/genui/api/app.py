@@ -1,0 +1,108 @@
+"""The ASGI application: `create_app(settings)` wires store, models, limits and the routers."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from genui import __version__
+from genui.api import admin, chat, conversations, models, responses
+from genui.api.deps import LOCAL_ORG, AppState
+from genui.api.errors import install_error_handlers
+from genui.api.middleware import RequestContext
+from genui.config import Settings
+from genui.limits.ratelimit import RateLimiter
+from genui.models.registry import ModelRegistry
+from genui.models.router import Router
+from genui.service.turn import TurnRunner
+from genui.store import (
+    ConversationRepository,
+    Database,
+    KeyRepository,
+    ResponseRepository,
+    UsageRepository,
+)
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", "127.0.0.1", "::1"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_no_auth(settings: Settings) -> None:
+    """The local no-auth mode exists for the playground on one's own machine, never on a network."""
+    if settings.no_auth and not is_loopback(settings.host):
+        raise SystemExit(
+            f"Refusing --no-auth on {settings.host}: no-auth mode only binds a loopback address (127.0.0.1)."
+        )
+
+
+async def build_state(settings: Settings) -> AppState:
+    db = Database(settings.resolved_database_url)
+    await db.migrate()
+    keys = KeyRepository(db)
+    registry = ModelRegistry.from_settings(settings)
+    router = Router.from_settings(settings, registry)
+    limiter = RateLimiter(
+        settings.rate_limit_storage,
+        requests_per_minute=settings.requests_per_minute,
+        input_tokens_per_minute=settings.input_tokens_per_minute,
+        output_tokens_per_minute=settings.output_tokens_per_minute,
+    )
+    state = AppState(
+        settings=settings,
+        db=db,
+        keys=keys,
+        responses=ResponseRepository(db),
+        conversations=ConversationRepository(db),
+        usage=UsageRepository(db),
+        registry=registry,
+        router=router,
+        runner=TurnRunner(registry, router),
+        limiter=limiter,
+    )
+    if settings.no_auth:
+        state.local_org_id = await keys.ensure_org(LOCAL_ORG)
+    return state
+
+
+async def close_state(state: AppState) -> None:
+    await state.router.aclose()
+    await state.limiter.aclose()
+    await state.db.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    check_no_auth(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state = await build_state(settings)
+        app.state.genui = state
+        try:
+            yield
+        finally:
+            await close_state(state)
+
+    app = FastAPI(
+        title="genui",
+        version=__version__,
+        description="Open Generative UI API server, wire-compatible with the Thesys C1 API.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    for module in (chat, responses, conversations, models, admin):
+        app.include_router(module.router)
+    from genui.web import router as web_router  # the playground and renderer (optional static assets)
+
+    app.include_router(web_router)
+    app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes)
+    return app

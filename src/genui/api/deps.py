@@ -1,0 +1,116 @@
+"""What every route needs: the application state and the authenticated principal."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+
+from genui.config import Settings
+from genui.errors import ApiError
+from genui.limits.ratelimit import RateLimiter
+from genui.models.registry import ModelRegistry
+from genui.models.router import Router
+from genui.service.turn import TurnRunner
+from genui.store import (
+    ConversationRepository,
+    Database,
+    KeyRepository,
+    ResponseRepository,
+    UsageRepository,
+)
+
+LOCAL_ORG = "local"
+# Verified keys are remembered this long, so a revocation takes effect within this many seconds.
+KEY_CACHE_SECONDS = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    org_id: str
+    key_id: str | None
+
+
+@dataclass
+class KeyCache:
+    """sha256(key) -> (principal or None, expiry); keeps the database off the hot path."""
+
+    entries: dict[str, tuple[Principal | None, float]] = field(default_factory=dict)
+
+    def get(self, digest: str) -> tuple[bool, Principal | None]:
+        hit = self.entries.get(digest)
+        if hit is None or hit[1] < time.monotonic():
+            return False, None
+        return True, hit[0]
+
+    def put(self, digest: str, principal: Principal | None) -> None:
+        if len(self.entries) > 10_000:
+            self.entries.clear()
+        self.entries[digest] = (principal, time.monotonic() + KEY_CACHE_SECONDS)
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    db: Database
+    keys: KeyRepository
+    responses: ResponseRepository
+    conversations: ConversationRepository
+    usage: UsageRepository
+    registry: ModelRegistry
+    router: Router
+    runner: TurnRunner
+    limiter: RateLimiter
+    local_org_id: str | None = None
+    key_cache: KeyCache = field(default_factory=KeyCache)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def get_state(request: Request) -> AppState:
+    state: AppState = request.app.state.genui
+    return state
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+async def principal(request: Request) -> Principal:
+    """FastAPI dependency: the organization and key behind the request, or a 403 in the OpenAI shape."""
+    state = get_state(request)
+    token = bearer_token(request)
+    if token is None:
+        if state.settings.no_auth and state.local_org_id is not None:
+            return Principal(org_id=state.local_org_id, key_id=None)
+        raise ApiError(
+            403,
+            "Missing API key. Pass it as 'Authorization: Bearer <key>'.",
+            type="permission_denied_error",
+            code="missing_api_key",
+        )
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    known, found = state.key_cache.get(digest)
+    if not known:
+        record = await state.keys.verify(token)
+        found = Principal(org_id=record.org_id, key_id=record.id) if record is not None else None
+        state.key_cache.put(digest, found)
+    if found is None:
+        if state.settings.no_auth and state.local_org_id is not None:
+            return Principal(org_id=state.local_org_id, key_id=None)
+        raise ApiError(
+            403,
+            "Invalid or revoked API key.",
+            type="permission_denied_error",
+            code="invalid_api_key",
+        )
+    request.state.principal = found
+    return found

@@ -1,0 +1,1 @@
+"""Model providers (embedded, OpenAI-compatible, Anthropic) behind `base.Provider`; registry; router."""

@@ -1,0 +1,150 @@
+"""Route a resolved model to its provider: retries, timeouts, fallbacks.
+
+- Retries with exponential backoff and full jitter (base 0.2 s, cap 5 s; an upstream `retry-after` is honoured
+  up to the cap) on retryable `UpstreamError`s (429, 5xx, connection errors, timeouts) while nothing has been
+  streamed yet; once a TextDelta/ToolCallDelta went out, an error propagates as is.
+- Per attempt: a total timeout (`ProviderConfig.timeout`) and an idle timeout between events
+  (`ProviderConfig.idle_timeout`); either one ends the attempt with UpstreamError(504).
+- After a model's attempts are exhausted, its `fallbacks` are tried in order (with their own retries).
+- `Router.stream(...)` is an async generator; closing it closes the provider's stream (cancelling the call).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+
+from genui.config import Settings
+from genui.models.base import ModelEvent, ModelRequest, Provider, TextDelta, ToolCallDelta, UpstreamError
+from genui.models.config import ProviderConfig
+from genui.models.registry import ModelRegistry, ResolvedModel
+
+logger = logging.getLogger(__name__)
+
+BACKOFF_BASE = 0.2
+BACKOFF_CAP = 5.0
+
+
+def backoff_delay(
+    attempt: int, retry_after: float | None, *, base: float = BACKOFF_BASE, cap: float = BACKOFF_CAP
+) -> float:
+    """Seconds before retry number `attempt` (0-based): full jitter, at least `retry_after` (capped)."""
+    delay = random.uniform(0, min(cap, base * 2**attempt))
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, cap))
+    return delay
+
+
+class Router:
+    def __init__(
+        self,
+        registry: ModelRegistry,
+        providers: Mapping[str, Provider],
+        configs: Mapping[str, ProviderConfig] | None = None,
+        *,
+        backoff_base: float = BACKOFF_BASE,
+        backoff_cap: float = BACKOFF_CAP,
+    ) -> None:
+        self.registry = registry
+        self.providers = dict(providers)
+        self.configs = dict(configs or {})
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+
+    @classmethod
+    def from_settings(cls, settings: Settings, registry: ModelRegistry | None = None) -> Router:
+        """Build every configured provider once (see `genui.models.providers`)."""
+        from genui.models.providers import build_providers
+
+        return cls(
+            registry or ModelRegistry.from_settings(settings), build_providers(settings), settings.providers
+        )
+
+    def _config(self, provider_name: str) -> ProviderConfig:
+        config = self.configs.get(provider_name)
+        if config is None:
+            provider_config = getattr(self.providers.get(provider_name), "config", None)
+            config = (
+                provider_config
+                if isinstance(provider_config, ProviderConfig)
+                else ProviderConfig(kind="openai")
+            )
+        return config
+
+    async def stream(self, resolved: ResolvedModel, request: ModelRequest) -> AsyncIterator[ModelEvent]:
+        chain = [resolved] + [self.registry.resolve(name) for name in resolved.fallbacks]
+        last_error: UpstreamError | None = None
+        for model in chain:
+            provider = self.providers.get(model.provider_name)
+            if provider is None:
+                last_error = UpstreamError(f"provider `{model.provider_name}` is not available", status=503)
+                continue
+            config = self._config(model.provider_name)
+            for attempt in range(config.max_retries + 1):
+                streamed = False
+                try:
+                    async with contextlib.aclosing(self._attempt(provider, model, request, config)) as events:
+                        async for event in events:
+                            if isinstance(event, TextDelta | ToolCallDelta):
+                                streamed = True
+                            yield event
+                    return
+                except UpstreamError as exc:
+                    if streamed:
+                        raise
+                    last_error = exc
+                    logger.warning("model %s attempt %d failed: %s", model.name, attempt + 1, exc.message)
+                    if not exc.retryable or attempt == config.max_retries:
+                        break
+                    await asyncio.sleep(
+                        backoff_delay(attempt, exc.retry_after, base=self.backoff_base, cap=self.backoff_cap)
+                    )
+        assert last_error is not None
+        raise last_error
+
+    async def _attempt(
+        self, provider: Provider, model: ResolvedModel, request: ModelRequest, config: ProviderConfig
+    ) -> AsyncGenerator[ModelEvent, None]:
+        deadline = time.monotonic() + config.timeout
+        events = provider.stream(model.upstream_model, request)
+        try:
+            while True:
+                remaining = deadline - time.monotonic()
+                wait = min(config.idle_timeout, remaining)
+                try:
+                    async with asyncio.timeout(max(wait, 0.0)):
+                        event = await anext(events)
+                except StopAsyncIteration:
+                    return
+                except TimeoutError:
+                    which = "total" if remaining <= config.idle_timeout else "idle"
+                    seconds = config.timeout if which == "total" else config.idle_timeout
+                    raise UpstreamError(
+                        f"model `{model.name}` did not answer in time ({which} timeout {seconds:g}s)",
+                        status=504,
+                        code="upstream_timeout",
+                        retryable=True,
+                    ) from None
+                yield event
+        finally:
+            await _close(events)
+
+    async def aclose(self) -> None:
+        for provider in self.providers.values():
+            try:
+                await provider.aclose()
+            except Exception:  # closing must go on for the others
+                logger.exception("closing provider %s failed", provider.name)
+
+
+async def _close(events: AsyncIterator[ModelEvent]) -> None:
+    close = getattr(events, "aclose", None)
+    if close is not None:
+        try:
+            await close()
+        except Exception:  # the provider already failed; its close error adds nothing
+            logger.debug("closing a provider stream failed", exc_info=True)

@@ -1,0 +1,163 @@
+"""Slim a catalog schema for the 135M embedded model: fewer choices, tighter bounds, smaller grammar.
+
+llama.cpp's grammar sampler checks every vocabulary token against every live grammar stack, so a catalog-wide
+grammar decodes ~4x slower and lets a tiny model wander into forms and carousels it fills with noise. The slim
+schema keeps only required properties, a small set of simple components (plus any custom ones), and caps
+arrays and strings so a whole answer fits in a few hundred tokens. Output stays valid for the full catalog.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+# The simple v1 components a 135M model fills sensibly; other v1 components are left out of its grammar.
+EMBEDDED_COMPONENTS = frozenset(
+    {
+        "Card",
+        "Header",
+        "InlineHeader",
+        "TextContent",
+        "CalloutV2",
+        "List",
+        "Steps",
+        "StepsItem",
+        "Table",
+        "TagBlock",
+        "BarChartV2",
+        "PieChartV2",
+        "FollowUpBlock",
+    }
+)
+V1_COMPONENTS = frozenset(
+    {
+        "Card",
+        "Header",
+        "InlineHeader",
+        "TextContent",
+        "CalloutV2",
+        "TagBlock",
+        "Image",
+        "ImageGallery",
+        "List",
+        "Steps",
+        "StepsItem",
+        "Tabs",
+        "Accordion",
+        "SectionBlock",
+        "Layout",
+        "CarouselV2",
+        "MiniCardBlock",
+        "MiniCard",
+        "ProfileTile",
+        "DataTile",
+        "Stats",
+        "MiniChart",
+        "Table",
+        "EditableTable",
+        "BarChartV2",
+        "LineChartV2",
+        "AreaChartV2",
+        "RadarChartV2",
+        "PieChartV2",
+        "RadialChartV2",
+        "SingleStackedBarChart",
+        "ScatterChart",
+        "Form",
+        "Input",
+        "TextArea",
+        "Select",
+        "SelectItem",
+        "SelectLabel",
+        "SelectSeparator",
+        "CheckBoxGroup",
+        "CheckBoxItem",
+        "SwitchGroup",
+        "SwitchItem",
+        "RadioGroup",
+        "RadioItem",
+        "TileOptionBlock",
+        "DatePicker",
+        "Slider",
+        "Button",
+        "IconButton",
+        "ButtonGroup",
+        "FollowUpBlock",
+        "Icon",
+    }
+)
+MAX_ITEMS = 4
+MAX_STRING_LENGTH = 200
+
+
+def slim_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `schema` restricted as described in the module docstring."""
+    out = copy.deepcopy(schema)
+    defs: dict[str, Any] = out.get("$defs", {})
+
+    def component_of(alternative: Any) -> str | None:
+        if isinstance(alternative, dict) and isinstance(alternative.get("$ref"), str):
+            alternative = defs.get(alternative["$ref"].rsplit("/", 1)[-1])
+        if not isinstance(alternative, dict):
+            return None
+        component = (alternative.get("properties") or {}).get("component")
+        return component.get("const") if isinstance(component, dict) else None
+
+    def keep(alternative: Any) -> bool:
+        name = component_of(alternative)
+        return name is None or name in EMBEDDED_COMPONENTS or name not in V1_COMPONENTS
+
+    def visit(node: Any) -> None:
+        if not isinstance(node, dict):
+            return
+        for key in ("anyOf", "oneOf"):
+            alternatives = node.get(key)
+            if isinstance(alternatives, list):
+                kept = [a for a in alternatives if keep(a)]
+                if kept:
+                    node[key] = kept
+        properties = node.get("properties")
+        if isinstance(properties, dict) and "required" in node:
+            required = set(node["required"])
+            for name in [n for n in properties if n not in required]:
+                del properties[name]
+        if node.get("type") == "array" or "items" in node:
+            cap = max(MAX_ITEMS, int(node.get("minItems", 0)))
+            node["maxItems"] = min(int(node.get("maxItems", cap)), cap)
+        if node.get("type") == "string" and "enum" not in node and "const" not in node:
+            node["maxLength"] = min(int(node.get("maxLength", MAX_STRING_LENGTH)), MAX_STRING_LENGTH)
+        for key in ("properties", "$defs", "patternProperties"):
+            if isinstance(node.get(key), dict):
+                for sub in node[key].values():
+                    visit(sub)
+        for key in ("anyOf", "oneOf", "allOf", "prefixItems"):
+            if isinstance(node.get(key), list):
+                for sub in node[key]:
+                    visit(sub)
+        for key in ("items", "additionalProperties", "not"):
+            visit(node.get(key))
+
+    visit(out)
+    if defs:
+        out["$defs"] = _reachable_defs(out, defs)
+    return out
+
+
+def _reachable_defs(root: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    """Only the `$defs` the root still references (directly or through other defs), so the names listed in
+    prompts and the grammar match what may actually be generated."""
+    found: set[str] = set()
+    pending: list[Any] = [{k: v for k, v in root.items() if k != "$defs"}]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                name = ref.rsplit("/", 1)[-1]
+                if name not in found and name in defs:
+                    found.add(name)
+                    pending.append(defs[name])
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return {name: value for name, value in defs.items() if name in found}

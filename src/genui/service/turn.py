@@ -1,0 +1,175 @@
+"""One turn: history -> prompt -> model call -> stream repair -> C1 Response text.
+
+The Chat Completions and Responses routers are thin adapters over `TurnRunner`: they build a `TurnRequest`,
+call `start` (which raises `ApiError` before anything is sent), then relay `Turn.events()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from genui.models.base import Finish, ModelRequest, TextDelta, ToolCallDelta, Usage
+from genui.models.registry import ModelRegistry, ResolvedModel
+from genui.models.router import Router
+from genui.ui import CATALOG_VERSIONS, LATEST_CATALOG_VERSION, Catalog, StreamRepairer, ThesysMetadata
+from genui.ui.c1 import to_model_text
+
+
+@dataclass(frozen=True, slots=True)
+class TextOut:
+    """A piece of the C1 Response, safe to send to the client as is."""
+
+    text: str
+
+
+TurnEvent = TextOut | ToolCallDelta | Usage | Finish
+
+
+@dataclass(slots=True)
+class TurnRequest:
+    model: str
+    messages: list[dict[str, Any]]
+    tools: list[dict[str, Any]] | None = None
+    tool_choice: Any = None
+    parallel_tool_calls: bool | None = None
+    max_tokens: int | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    stop: list[str] | None = None
+    thesys: ThesysMetadata | None = None
+    reasoning_effort: str | None = None
+    verbosity: str | None = None
+    prompt_cache_key: str | None = None
+    org_id: str | None = None
+
+
+@lru_cache(maxsize=32)
+def catalog_for(version: str | None) -> Catalog:
+    """The newest catalog not newer than the model's pinned version (catalogs are immutable: cache them)."""
+    if version is None:
+        return Catalog.default(LATEST_CATALOG_VERSION)
+    eligible = [v for v in CATALOG_VERSIONS if v <= version]
+    return Catalog.default(max(eligible) if eligible else min(CATALOG_VERSIONS))
+
+
+def model_messages(catalog: Catalog, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The catalog prompt first, then the client's messages with C1 history turned into model-readable text."""
+    out: list[dict[str, Any]] = [{"role": "system", "content": catalog.system_prompt()}]
+    for message in messages:
+        role = message.get("role")
+        content = message.get("content")
+        converted = dict(message)
+        if role == "developer":
+            converted["role"] = "system"
+        if role in ("user", "assistant") and content is not None:
+            converted["content"] = _convert_content(content, role)
+        out.append(converted)
+    return out
+
+
+def _convert_content(content: Any, role: str) -> Any:
+    if isinstance(content, str):
+        return to_model_text(content, role)
+    if isinstance(content, list):
+        parts: list[Any] = []
+        for part in content:
+            if isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str):
+                parts.append({**part, "text": to_model_text(part["text"], role)})
+            else:
+                parts.append(part)
+        return parts
+    return content
+
+
+def message_chars(messages: list[dict[str, Any]]) -> int:
+    """Length of the text in messages, for token estimates before the call."""
+    total = 0
+    for message in messages:
+        content = message.get("content")
+        if isinstance(content, str):
+            total += len(content)
+        elif isinstance(content, list):
+            total += sum(len(p.get("text") or "") for p in content if isinstance(p, dict))
+    return total
+
+
+class Turn:
+    """A started turn: the resolved model, the catalog in force and the request sent upstream."""
+
+    def __init__(self, router: Router, resolved: ResolvedModel, catalog: Catalog, request: ModelRequest) -> None:
+        self.router = router
+        self.resolved = resolved
+        self.catalog = catalog
+        self.request = request
+        self.repairer = StreamRepairer(catalog)
+
+    @property
+    def model_name(self) -> str:
+        return self.resolved.name
+
+    async def events(self) -> AsyncGenerator[TurnEvent, None]:
+        """C1 text, tool-call deltas, then usage and the finish reason; closing this cancels the model call."""
+        repairer = self.repairer
+        wrote_text = False
+        called_tool = False
+        usage: Usage | None = None
+        finish: Finish | None = None
+        async with aclosing(self.router.stream(self.resolved, self.request)) as upstream:
+            async for event in upstream:
+                if isinstance(event, TextDelta):
+                    if not wrote_text and not event.text.strip():
+                        continue
+                    wrote_text = True
+                    out = repairer.feed(event.text)
+                    if out:
+                        yield TextOut(out)
+                elif isinstance(event, ToolCallDelta):
+                    called_tool = True
+                    yield event
+                elif isinstance(event, Usage):
+                    usage = event
+                elif isinstance(event, Finish):
+                    finish = event
+        # A turn that only calls tools has no UI (content null, as OpenAI answers); any other gets a valid one.
+        if wrote_text or not called_tool:
+            rest = repairer.finish()
+            if rest:
+                yield TextOut(rest)
+        if usage is None:
+            usage = Usage(
+                input_tokens=max(1, message_chars(self.request.messages) // 4),
+                output_tokens=max(1, len(repairer.text) // 4) if wrote_text else 0,
+            )
+        yield usage
+        yield finish or Finish("tool_calls" if called_tool and not wrote_text else "stop")
+
+
+class TurnRunner:
+    def __init__(self, registry: ModelRegistry, router: Router) -> None:
+        self.registry = registry
+        self.router = router
+
+    async def start(self, req: TurnRequest) -> Turn:
+        resolved = self.registry.resolve(req.model)
+        catalog = catalog_for(resolved.catalog_version)
+        if req.thesys is not None:
+            catalog = catalog.with_thesys(req.thesys)
+        request = ModelRequest(
+            messages=model_messages(catalog, req.messages),
+            tools=req.tools,
+            tool_choice=req.tool_choice,
+            parallel_tool_calls=req.parallel_tool_calls,
+            max_tokens=req.max_tokens,
+            temperature=req.temperature,
+            top_p=req.top_p,
+            stop=req.stop,
+            json_schema=catalog.json_schema(),
+            reasoning_effort=req.reasoning_effort,
+            verbosity=req.verbosity,
+            prompt_cache_key=req.prompt_cache_key,
+        )
+        return Turn(self.router, resolved, catalog, request)

@@ -1,0 +1,15 @@
+"""Alembic environment: always driven programmatically by `Database.migrate()` with a live connection."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from genui.store.tables import Base
+
+connection = context.config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("genui migrations run through genui.store.Database.migrate(), not the alembic CLI")
+
+context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()

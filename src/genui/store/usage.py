@@ -1,0 +1,50 @@
+"""Usage accounting: one row per model call, summed per organization."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from genui.store.db import Database
+from genui.store.tables import UsageRecord, utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class UsageTotals:
+    requests: int
+    input_tokens: int
+    output_tokens: int
+
+
+class UsageRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def record(
+        self, org_id: str, key_id: str | None, model: str, input_tokens: int, output_tokens: int
+    ) -> None:
+        async with self.db.transaction() as session:
+            session.add(
+                UsageRecord(
+                    org_id=org_id,
+                    key_id=key_id,
+                    model=model,
+                    input_tokens=input_tokens,
+                    output_tokens=output_tokens,
+                    created_at=utcnow(),
+                )
+            )
+
+    async def totals(self, org_id: str, since: datetime | None = None) -> UsageTotals:
+        query = select(
+            func.count(UsageRecord.id),
+            func.coalesce(func.sum(UsageRecord.input_tokens), 0),
+            func.coalesce(func.sum(UsageRecord.output_tokens), 0),
+        ).where(UsageRecord.org_id == org_id)
+        if since is not None:
+            query = query.where(UsageRecord.created_at >= since)
+        async with self.db.sessionmaker() as session:
+            row = (await session.execute(query)).one()
+        return UsageTotals(requests=int(row[0]), input_tokens=int(row[1]), output_tokens=int(row[2]))

@@ -1,0 +1,161 @@
+"""The open C1 renderer: a C1 Response (complete or a streamed prefix) to server-side HTML.
+
+One renderer serves the playground, `genui render FILE > page.html`, notebooks and email: the output
+is plain HTML + inline SVG, readable without JS; `static/genui.js` only adds actions and tabs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from genui.web.c1read import Part, decode, read_parts, read_thinkitem
+from genui.web.components import TreeRenderer
+from genui.web.lenient_json import loads_prefix
+from genui.web.markdown import render_markdown
+from genui.web.safety import esc
+from genui.web.validate import is_valid_tree, root_node
+
+COULD_NOT_RENDER = "Could not render this response."
+
+
+@dataclass
+class RenderResult:
+    html: str
+    valid: bool  # every content tree in the text validated (False: a fallback or nothing was shown)
+
+
+def render_html(c1_text: str, *, partial: bool = False, fallback: str | None = None) -> str:
+    """An HTML fragment for a C1 Response.
+
+    `partial=True` reads `c1_text` as a streamed prefix: open strings and brackets are closed the way C1
+    clients do, an invalid tree falls back to the content of `fallback` (the last C1 text that rendered
+    validly) or to nothing; a prefix never produces an error state. At the end (`partial=False`) an
+    invalid tree without a valid fallback shows a neutral "could not render" note.
+    """
+    return render_result(c1_text, partial=partial, fallback=fallback).html
+
+
+def render_result(c1_text: str, *, partial: bool = False, fallback: str | None = None) -> RenderResult:
+    parts = read_parts(c1_text, partial=partial)
+    prefix = "gu" + hashlib.sha1(c1_text.encode("utf-8", "replace")).hexdigest()[:8]
+    renderer = TreeRenderer(prefix)
+    fallback_trees = _valid_trees(fallback) if fallback else []
+    out: list[str] = []
+    valid = True
+    content_index = 0
+    for part in parts:
+        cut = partial and not part.complete
+        if part.kind == "thinkitem":
+            item = read_thinkitem(part, partial=partial)
+            if item.ephemeral and not partial:
+                continue
+            out.append(_think_html(item.title, item.content, item.ephemeral))
+        elif part.kind == "custommarkdown":
+            out.append(
+                '<div class="gu-custom-markdown gu-markdown">'
+                f"{render_markdown(decode(part.body, partial=cut))}</div>"
+            )
+        elif part.kind in ("content", "text"):
+            if part.attrs.get("version", "1") != "1":
+                out.append(_v2_html(decode(part.body, partial=cut)))
+                continue
+            root = _tree(part, partial=partial)
+            if root is None:
+                valid = False
+                root = fallback_trees[content_index] if content_index < len(fallback_trees) else None
+            if root is not None:
+                out.append(renderer.node(root))
+            elif not partial:
+                out.append(f'<div class="gu-note" role="note">{COULD_NOT_RENDER}</div>')
+            content_index += 1
+        elif part.kind in ("artifact", "artifact_diff"):
+            out.append(_artifact_html(part, partial=cut))
+        # `context` holds client state (form values); nothing to show
+    busy = ' aria-busy="true"' if partial else ""
+    return RenderResult(f'<div class="gu-message"{busy}>{"".join(out)}</div>', valid)
+
+
+def _tree(part: Part, *, partial: bool) -> dict[str, Any] | None:
+    """The validated root Card of a v1 content part, or None when it is not (yet) a valid tree."""
+    body = decode(part.body, partial=partial and not part.complete)
+    parsed: object
+    if partial and not part.complete:
+        parsed = loads_prefix(body)
+    else:
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            parsed = loads_prefix(body) if partial else None
+    root = root_node(parsed)
+    if root is None or not is_valid_tree(root):
+        return None
+    return root
+
+
+def _valid_trees(c1_text: str) -> list[dict[str, Any] | None]:
+    trees: list[dict[str, Any] | None] = []
+    for part in read_parts(c1_text, partial=True):
+        if part.kind in ("content", "text") and part.attrs.get("version", "1") == "1":
+            trees.append(_tree(part, partial=True))
+    return trees
+
+
+def _think_html(title: str, content: str, ephemeral: bool) -> str:
+    cls = "gu-think gu-think-ephemeral" if ephemeral else "gu-think"
+    return (
+        f'<div class="{cls}" role="status"><span class="gu-think-title">{esc(title)}</span>'
+        + (f'<span class="gu-think-content">{esc(content)}</span>' if content else "")
+        + "</div>"
+    )
+
+
+def _v2_html(text: str) -> str:
+    return (
+        f'<div class="gu-note" role="note">This response uses OpenUI Lang (content version 2); '
+        f'shown as text.</div><pre class="gu-pre">{esc(text)}</pre>'
+    )
+
+
+def _artifact_html(part: Part, *, partial: bool) -> str:
+    kind = esc(part.attrs.get("type") or part.kind)
+    loaded = loads_prefix(decode(part.body, partial=partial))
+    texts = _collect_text(loaded)[:200]
+    lines = "".join(f"<li>{esc(t)}</li>" for t in texts)
+    return (
+        f'<section class="gu-artifact" aria-label="Artifact"><h3>Artifact: {kind}</h3>'
+        f"<ul>{lines}</ul></section>"
+    )
+
+
+def _collect_text(value: object) -> list[str]:
+    out: list[str] = []
+    stack = [value]
+    while stack and len(out) < 200:
+        v = stack.pop(0)
+        if isinstance(v, dict):
+            for key in ("title", "heading", "text", "textMarkdown", "subtitle", "description"):
+                if isinstance(v.get(key), str) and v[key].strip():
+                    out.append(v[key])
+            stack.extend(x for x in v.values() if isinstance(x, dict | list))
+        elif isinstance(v, list):
+            stack.extend(v)
+    return out
+
+
+class C1Html:
+    """Notebook display: `C1Html(text)` renders inline in Jupyter through `_repr_html_`."""
+
+    def __init__(self, c1_text: str, *, theme: str = "light") -> None:
+        self.c1_text = c1_text
+        self.theme = theme
+
+    def _repr_html_(self) -> str:
+        from genui.web.page import inline_css
+
+        return (
+            f'<div class="gu-page" data-theme="{esc(self.theme)}"><style>{inline_css()}</style>'
+            f"{render_html(self.c1_text)}</div>"
+        )

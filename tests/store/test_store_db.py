@@ -1,0 +1,105 @@
+"""Database: migrations from empty on both backends, idempotent and concurrent upgrades, SQLite pragmas."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+from store.dbfixtures import create_pg_database_async, drop_pg_database_async
+
+from genui.store import Database
+
+EXPECTED_TABLES = {
+    "alembic_version",
+    "organizations",
+    "api_keys",
+    "responses",
+    "response_items",
+    "conversations",
+    "conversation_items",
+    "usage_records",
+}
+
+
+async def _tables(db: Database) -> set[str]:
+    async with db.engine.connect() as conn:
+        return set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
+
+
+async def _head(db: Database) -> str:
+    async with db.engine.connect() as conn:
+        return str((await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one())
+
+
+async def test_migrate_creates_every_table_and_is_idempotent(database: Database) -> None:
+    assert await _tables(database) >= EXPECTED_TABLES
+    await database.migrate()
+    assert await _head(database) == "0001"
+
+
+async def test_sqlite_creates_data_dir_and_uses_wal(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "dir" / "genui.db"
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    try:
+        await db.migrate()
+        assert path.exists()
+        async with db.engine.connect() as conn:
+            mode = (await conn.execute(text("PRAGMA journal_mode"))).scalar_one()
+            timeout = (await conn.execute(text("PRAGMA busy_timeout"))).scalar_one()
+        assert mode == "wal"
+        assert int(timeout) >= 1000
+    finally:
+        await db.dispose()
+
+
+async def test_concurrent_migrations_on_one_postgres_database_all_succeed() -> None:
+    url = await create_pg_database_async()
+    try:
+        # Separate engines behave like separate processes: each has its own connections.
+        databases = [Database(url) for _ in range(4)]
+        await asyncio.gather(*(db.migrate() for db in databases))
+        assert await _tables(databases[0]) >= EXPECTED_TABLES
+        assert await _head(databases[0]) == "0001"
+        for db in databases:
+            await db.dispose()
+    finally:
+        await drop_pg_database_async(url)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+async def test_concurrent_migrations_from_separate_processes(backend: str, tmp_path: Path) -> None:
+    url = (
+        f"sqlite+aiosqlite:///{tmp_path / 'genui.db'}"
+        if backend == "sqlite"
+        else await create_pg_database_async()
+    )
+    try:
+        script = "import asyncio, sys; from genui.store import Database; asyncio.run(Database(sys.argv[1]).migrate())"
+        procs = [
+            await asyncio.create_subprocess_exec(
+                sys.executable, "-c", script, url, stderr=asyncio.subprocess.PIPE
+            )
+            for _ in range(4)
+        ]
+        results = [await asyncio.wait_for(p.communicate(), 60) for p in procs]
+        assert [p.returncode for p in procs] == [0, 0, 0, 0], [err.decode()[-2000:] for _, err in results]
+        db = Database(url)
+        assert await _tables(db) >= EXPECTED_TABLES
+        assert await _head(db) == "0001"
+        await db.dispose()
+    finally:
+        if backend == "postgres":
+            await drop_pg_database_async(url)
+
+
+async def test_concurrent_migrations_on_one_sqlite_file_all_succeed(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'genui.db'}"
+    databases = [Database(url) for _ in range(3)]
+    await asyncio.gather(*(db.migrate() for db in databases))
+    assert await _head(databases[0]) == "0001"
+    for db in databases:
+        await db.dispose()

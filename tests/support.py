@@ -1,0 +1,97 @@
+"""Test support shared by the API, store and web tests: a genui server wired to a scripted upstream."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from fakes.upstream import ScriptedUpstream
+from genui.config import Settings
+from genui.models.config import ModelConfig, ProviderConfig
+
+FAKE_MODEL = "c1/fake/ui-model/v-20261121"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def upstream_settings(data_dir: Path, upstream: ScriptedUpstream, **overrides: Any) -> Settings:
+    """Settings whose only model goes to the scripted upstream through the real OpenAI-compatible provider."""
+    base: dict[str, Any] = {
+        "data_dir": data_dir,
+        "providers": {
+            "fake": ProviderConfig(kind="openai", base_url=upstream.base_url, api_key="sk-upstream", constrain="none",
+                                   max_retries=1, timeout=10),
+        },
+        "models": [ModelConfig(name=FAKE_MODEL, provider="fake", upstream_model="fake-model")],
+        "log_level": "warning",
+    }
+    base.update(overrides)
+    return Settings(**base)
+
+
+async def _create_key(settings: Settings, name: str, org: str) -> str:
+    from genui.store.db import Database
+    from genui.store.keys import KeyRepository
+
+    db = Database(settings.resolved_database_url)
+    try:
+        await db.migrate()
+        _, raw = await KeyRepository(db).create(name, org=org)
+        return raw
+    finally:
+        await db.dispose()
+
+
+def create_key(settings: Settings, name: str = "test", org: str = "default") -> str:
+    return asyncio.run(_create_key(settings, name, org))
+
+
+@dataclass
+class LiveServer:
+    settings: Settings
+    url: str  # server root, e.g. http://127.0.0.1:PORT
+    key: str
+
+    @property
+    def embed_url(self) -> str:
+        return self.url + "/v1/embed"
+
+    def new_key(self, name: str = "other", org: str = "default") -> str:
+        return create_key(self.settings, name, org)
+
+
+class ServerThread:
+    """uvicorn running `create_app(settings)` in a thread; the real HTTP stack, in-process for speed."""
+
+    def __init__(self, settings: Settings) -> None:
+        from genui.api.app import create_app
+
+        self.port = free_port()
+        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port, log_config=None,
+                                access_log=False, lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("genui test server did not start")
+            time.sleep(0.02)
+        return f"http://127.0.0.1:{self.port}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=15)

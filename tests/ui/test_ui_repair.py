@@ -1,0 +1,266 @@
+"""StreamRepairer: every yield renders (or is empty), the end is a complete valid C1 Response, repairs hold."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+from clientview import EMPTY, INVALID, VALID, ClientView, check_stream
+
+from genui.ui import Catalog
+from genui.ui.c1 import escape, parse_c1
+from genui.ui.repair import StreamRepairer, escape_entities
+
+CATALOG = Catalog.default()
+VIEW = ClientView(CATALOG.validation_schema())
+HEADER = {"component": "Header", "props": {"title": "Quarterly revenue", "subtitle": "FY2024"}}
+TEXT = {
+    "component": "TextContent",
+    "props": {"textMarkdown": "Revenue grew **75%** from Q1 to Q4, a long line."},
+}
+
+
+def envelope(*children: Any) -> str:
+    return json.dumps(
+        {"component": {"component": "Card", "props": {"children": list(children)}}, "error": None}
+    )
+
+
+def stream(text: str, size: int = 1, think: bool = False) -> tuple[StreamRepairer, list[str]]:
+    repairer = StreamRepairer(CATALOG)
+    yields = [repairer.think("Planning", "Choosing components")] if think else []
+    yields += [repairer.feed(text[i : i + size]) for i in range(0, len(text), size)]
+    yields.append(repairer.finish())
+    return repairer, yields
+
+
+@pytest.mark.parametrize("size", [1, 2, 5, 17, 10_000])
+def test_envelope_streams_valid_prefixes_and_keeps_meaning(size: int) -> None:
+    repairer, yields = stream(envelope(HEADER, TEXT), size)
+    readings = check_stream(VIEW, yields)
+    assert readings[-1].status == VALID
+    assert VIEW.final_tree(repairer.text)["props"]["children"] == [HEADER, TEXT]
+
+
+def test_long_text_grows_on_screen_while_streaming() -> None:
+    words = " ".join(f"word{i}" for i in range(200))
+    repairer = StreamRepairer(CATALOG)
+    reader = VIEW.stream()
+    src = envelope({"component": "TextContent", "props": {"textMarkdown": words}})
+    shown: list[int] = []
+    for i in range(0, len(src), 4):
+        out = repairer.feed(src[i : i + 4])
+        if out:
+            reading = reader.push(out)
+            assert reading.status != INVALID, reading.why
+            if reading.tree:
+                shown.append(len(reading.tree["props"]["children"][0]["props"]["textMarkdown"]))
+    assert len(shown) > 50, "text must stream, not arrive as one block"
+    assert shown == sorted(shown) and shown[-1] >= len(words) - 16
+
+
+def test_yields_never_cut_inside_an_entity_key_or_name() -> None:
+    src = envelope(
+        HEADER, {"component": "TextContent", "props": {"textMarkdown": "quote \" amp & lt < apos '"}}
+    )
+    _, yields = stream(src, 1)
+    prefix = ""
+    for piece in yields:
+        prefix += piece
+        tail = prefix[prefix.rfind("&") :] if "&" in prefix else ""
+        assert not tail or ";" in tail, "cut inside an entity"
+    check_stream(VIEW, yields)
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        json.dumps({"component": "Card", "props": {"children": [HEADER, TEXT]}}),  # bare Card
+        json.dumps(HEADER),  # bare non-Card node
+        json.dumps([HEADER, TEXT]),  # list of nodes
+        "Sure, here you go:\n```json\n" + envelope(HEADER, TEXT) + "\n```\nAnything else?",
+    ],
+    ids=["bare-card", "bare-node", "list", "fenced-with-prose"],
+)
+def test_every_top_level_form_is_accepted(src: str) -> None:
+    repairer, yields = stream(src, 3)
+    check_stream(VIEW, yields)
+    children = VIEW.final_tree(repairer.text)["props"]["children"]
+    assert children[0] == HEADER
+
+
+@pytest.mark.parametrize("src", ["", "   ", "Paris is the capital of France.", "{not json}", '{"x": '])
+def test_nothing_usable_ends_as_text_card(src: str) -> None:
+    repairer, yields = stream(src, 2)
+    check_stream(VIEW, yields)
+    children = VIEW.final_tree(repairer.text)["props"]["children"]
+    assert [c["component"] for c in children] == ["TextContent"]
+    if "Paris" in src:
+        assert children[0]["props"]["textMarkdown"] == src
+    assert any("no usable component" in r for r in repairer.repairs)
+
+
+def test_think_item_comes_first_and_only_before_content() -> None:
+    repairer, yields = stream(envelope(HEADER), 5, think=True)
+    assert yields[0].startswith('<thinkitem ephemeral="true">')
+    assert repairer.text.index("<thinkitem") < repairer.text.index("<content")
+    assert repairer.think("late", "too late") == ""
+    parsed = parse_c1(repairer.text)
+    assert parsed.content is not None
+    check_stream(VIEW, yields)
+
+
+def test_unknown_components_mapped_or_dropped_with_notes() -> None:
+    v0 = {
+        "component": "BarChart",
+        "props": {"categoryKey": "q", "data": [{"q": "Q1", "rev": 1}, {"q": "Q2", "rev": 3}]},
+    }
+    stack = {"component": "Stack", "props": {"children": [HEADER, {"component": "Marquee", "props": {}}]}}
+    repairer, yields = stream(envelope(v0, stack, TEXT), 7)
+    check_stream(VIEW, yields)
+    names = [c["component"] for c in VIEW.final_tree(repairer.text)["props"]["children"]]
+    assert names == ["BarChartV2", "Header", "TextContent"]
+    notes = " ".join(repairer.repairs)
+    assert "BarChartV2" in notes and "Stack" in notes and "Marquee" in notes
+
+
+def test_text_node_props_after_the_text_are_kept_and_repaired() -> None:
+    node = {
+        "component": "TextContent",
+        "props": {
+            "textMarkdown": "body",
+            "variant": "card",
+            "bogus": 1,
+            "header": {"component": "InlineHeader", "props": {"heading": "H"}},
+        },
+    }
+    repairer, yields = stream(envelope(node), 3)
+    check_stream(VIEW, yields)
+    child = VIEW.final_tree(repairer.text)["props"]["children"][0]
+    assert child["props"] == {
+        "textMarkdown": "body",
+        "variant": "card",
+        "header": {"component": "InlineHeader", "props": {"heading": "H"}},
+    }
+
+
+def test_unsafe_markup_in_streamed_text_is_removed_whatever_the_chunking() -> None:
+    text = "a <script>alert(1)</script> b <img src=x onerror=alert(2)> c [x](javascript:alert(3)) d"
+    finals = set()
+    for size in (1, 2, 3, 5, 8, 100):
+        repairer, yields = stream(
+            envelope({"component": "TextContent", "props": {"textMarkdown": text}}), size
+        )
+        check_stream(VIEW, yields)
+        md = VIEW.final_tree(repairer.text)["props"]["children"][0]["props"]["textMarkdown"]
+        assert "alert" not in md and "<" not in md and "javascript" not in md.lower()
+        finals.add(md)
+    assert len(finals) == 1
+
+
+def test_root_card_props_are_repaired_and_emitted_at_the_end() -> None:
+    src = json.dumps(
+        {
+            "component": {
+                "component": "Card",
+                "props": {
+                    "variant": "sunk",
+                    "width": "gigantic",
+                    "children": [HEADER],
+                    "sources": [{"title": "Doc", "sourceName": "Site", "url": "javascript:alert(1)"}],
+                },
+            },
+            "error": None,
+        }
+    )
+    repairer, yields = stream(src, 4)
+    check_stream(VIEW, yields)
+    props = VIEW.final_tree(repairer.text)["props"]
+    assert props["variant"] == "sunk" and "width" not in props
+    assert "javascript" not in json.dumps(props)
+
+
+def test_children_beyond_the_cap_are_dropped_with_a_note() -> None:
+    children = [{"component": "Header", "props": {"title": f"h{i}"}} for i in range(120)]
+    repairer, yields = stream(envelope(*children), 40)
+    check_stream(VIEW, yields)
+    kept = VIEW.final_tree(repairer.text)["props"]["children"]
+    assert len(kept) == CATALOG.limits.max_children
+    assert any("beyond" in r for r in repairer.repairs)
+
+
+def test_truncated_answer_keeps_complete_children_and_closes() -> None:
+    src = envelope(HEADER, TEXT, HEADER)
+    cut = src[: src.rindex('"Quarterly') + 5]
+    repairer, yields = stream(cut, 2)
+    check_stream(VIEW, yields)
+    children = VIEW.final_tree(repairer.text)["props"]["children"]
+    assert children[:2] == [HEADER, TEXT]
+
+
+def test_feed_after_finish_is_ignored_and_text_is_stable() -> None:
+    repairer, _ = stream(envelope(HEADER), 4)
+    final = repairer.text
+    assert repairer.feed('{"component":"Header"}') == "" and repairer.finish() == ""
+    assert repairer.text == final
+
+
+@pytest.mark.parametrize("text", ["", "plain", "a&b<c>d\"e'f", "&amp; already", "<<>>&&''\"\""])
+def test_escape_entities_matches_c1_escape(text: str) -> None:
+    assert escape_entities(text) == escape(text)
+
+
+def test_checker_rejects_bad_prefixes() -> None:
+    head = '<content thesys="true">'
+    ok = head + escape('{"component":{"component":"Card","props":{"children":[') + escape(json.dumps(HEADER))
+    assert VIEW.read(ok).status == VALID
+    assert VIEW.read("").status == EMPTY
+    assert VIEW.read(head + escape('{"component":{"component":"Card","props":{"children":[')).status == EMPTY
+    bad = [
+        ok[:-3] + "&qu",  # entity cut in half
+        head + escape('{"component":{"component":"Card","props":{"children":[{"component":"Head'),  # name cut
+        head + escape('{"component":{"component":"Card","props":{"children":[{"comp'),  # key cut
+        head + escape('{"component":{"component":"Card","props":{"children":[{"component":'),  # after key:
+        head
+        + escape('{"component":{"component":"Card","props":{"children":[{"component":"Header","props":{}}'),
+        head
+        + escape('{"component":{"component":"Card","props":{"children":[{"component":"Nope","props":{}}'),
+        head
+        + escape(
+            '{"component":{"component":"Card","props":{"children":[' + json.dumps(HEADER) + ']}},"error":tru'
+        ),  # literal cut
+        head + '{"component":"<b>"}',  # raw markup in the body
+        head
+        + escape(
+            '{"component":{"component":"Card","props":{"children":[{"component":"TextContent","props":'
+            '{"textMarkdown":"ab\\u00'
+        ),  # escape cut
+    ]
+    for prefix in bad:
+        assert VIEW.read(prefix).status == INVALID, prefix
+
+
+def test_checker_catches_going_back_to_empty() -> None:
+    head = '<content thesys="true">'
+    good = head + escape('{"component":{"component":"Card","props":{"children":[' + json.dumps(HEADER))
+    with pytest.raises(AssertionError):
+        check_stream(VIEW, [good, escape("]}},") + escape('"error":null}x') + "<b"])
+
+
+def test_cost_is_linear_not_quadratic() -> None:
+    # A coarse guard only (bench/stream_repair.py measures): 8x the input must not cost 30x the time.
+    def cost(n: int) -> float:
+        src = envelope(*([HEADER, TEXT] * n))
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            repairer = StreamRepairer(CATALOG, max_children=10_000)
+            for i in range(0, len(src), 8):
+                repairer.feed(src[i : i + 8])
+            repairer.finish()
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    assert cost(400) < 30 * cost(50)

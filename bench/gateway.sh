@@ -37,8 +37,8 @@ TOML
 KEY="$("$PY" -m genui.cli keys create --name bench --config "$WORK/genui.toml" 2>/dev/null | tail -n 1)"
 "$PY" -m genui.cli serve --port "$PORT" --config "$WORK/genui.toml" > "$WORK/genui.log" 2>&1 &
 GENUI_PID=$!
-for _ in $(seq 1 100); do
-  curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && break
+for _ in $(seq 1 300); do
+  curl -s -o /dev/null "http://127.0.0.1:$PORT/readyz" && break
   sleep 0.1
 done
 echo "genui pid $GENUI_PID, $WORKERS worker(s), model $MODEL" >&2

@@ -9,11 +9,11 @@ from typing import Any
 import httpx
 import openai
 import pytest
+from test_api_responses_support import UI, check_resource, embed_client, live, raw_create, root_client
 
 from fakes.upstream import ScriptedUpstream, Step
 from store.dbfixtures import pg_url
 from support import FAKE_MODEL, LiveServer
-from test_api_responses_support import UI, check_resource, embed_client, live, raw_create, root_client
 
 __all__ = ["live", "pg_url"]  # fixtures used by this module
 
@@ -29,7 +29,9 @@ def _texts(items: list[Any]) -> list[str]:
 def test_conversation_crud_and_items(live: LiveServer) -> None:
     client = root_client(live)
     conv = client.conversations.create(items=[_user("a"), _user("b")], metadata={"topic": "demo"})  # type: ignore[list-item]
-    assert conv.id.startswith("conv_") and conv.object == "conversation" and conv.metadata == {"topic": "demo"}
+    assert (
+        conv.id.startswith("conv_") and conv.object == "conversation" and conv.metadata == {"topic": "demo"}
+    )
     assert client.conversations.retrieve(conv.id).created_at == conv.created_at
     updated = client.conversations.update(conv.id, metadata={"topic": "changed"})
     assert updated.metadata == {"topic": "changed"}
@@ -39,7 +41,12 @@ def test_conversation_crud_and_items(live: LiveServer) -> None:
     assert _texts(listed.data) == ["d", "c", "b", "a"] and listed.has_more is False
     asc = client.conversations.items.list(conv.id, order="asc", limit=2)
     assert _texts(asc.data) == ["a", "b"] and asc.has_more is True
-    assert _texts(list(client.conversations.items.list(conv.id, order="asc", limit=1))) == ["a", "b", "c", "d"]
+    assert _texts(list(client.conversations.items.list(conv.id, order="asc", limit=1))) == [
+        "a",
+        "b",
+        "c",
+        "d",
+    ]
     item_id = asc.data[1].id  # type: ignore[union-attr]
     item = client.conversations.items.retrieve(item_id, conversation_id=conv.id)
     assert item.id == item_id and item.content[0].text == "b"  # type: ignore[union-attr]
@@ -66,8 +73,11 @@ def test_responses_inside_a_conversation(live: LiveServer, scripted_upstream: Sc
     assert sent[-1]["content"] == "And costs?" and sent[2]["content"] == "Show revenue"
     items = list(conversations.items.list(conv.id, order="asc"))
     assert [(i.type, getattr(i, "role", None)) for i in items] == [
-        ("message", "system"), ("message", "user"), ("message", "assistant"),
-        ("message", "user"), ("message", "assistant"),
+        ("message", "system"),
+        ("message", "user"),
+        ("message", "assistant"),
+        ("message", "user"),
+        ("message", "assistant"),
     ]
     assert items[2].id == first["output"][0]["id"]
     assert items[4].content[0].text == second.output_text  # type: ignore[union-attr]
@@ -77,15 +87,28 @@ def test_upstream_dying_mid_stream_fails_the_response_and_leaves_the_conversatio
     live: LiveServer, scripted_upstream: ScriptedUpstream
 ) -> None:
     conv = root_client(live).conversations.create(items=[_user("earlier")])  # type: ignore[list-item]
-    long_ui = json.dumps({"component": "Card", "props": {"children": [
-        {"component": "TextContent", "props": {"textMarkdown": f"Paragraph {n} of a long answer."}} for n in range(8)
-    ]}})
+    long_ui = json.dumps(
+        {
+            "component": "Card",
+            "props": {
+                "children": [
+                    {
+                        "component": "TextContent",
+                        "props": {"textMarkdown": f"Paragraph {n} of a long answer."},
+                    }
+                    for n in range(8)
+                ]
+            },
+        }
+    )
     chunks = [long_ui[i : i + 8] for i in range(0, len(long_ui), 8)]
     scripted_upstream.push(Step(chunks=chunks, reset_after=len(chunks) - 4))
     with httpx.stream(
-        "POST", live.embed_url + "/responses",
+        "POST",
+        live.embed_url + "/responses",
         json={"model": FAKE_MODEL, "input": "Show revenue", "stream": True, "conversation": conv.id},
-        headers={"authorization": f"Bearer {live.key}"}, timeout=30,
+        headers={"authorization": f"Bearer {live.key}"},
+        timeout=30,
     ) as answer:
         raw = answer.read().decode()
     # Output had streamed before the failure: an in-stream `error` event, then `response.failed`.
@@ -102,9 +125,10 @@ def _stored_responses(live: LiveServer, conv_id: str) -> list[dict[str, Any]]:
     """The responses ids seen in the stream are not at hand after a failure; read them from the store."""
     import asyncio
 
+    from sqlalchemy import select
+
     from genui.store import Database
     from genui.store.tables import Response
-    from sqlalchemy import select
 
     async def load() -> list[dict[str, Any]]:
         db = Database(live.settings.resolved_database_url)
@@ -122,12 +146,16 @@ def test_client_disconnect_leaves_response_incomplete_and_conversation_unchanged
     live: LiveServer, scripted_upstream: ScriptedUpstream
 ) -> None:
     conv = root_client(live).conversations.create(items=[_user("earlier")])  # type: ignore[list-item]
-    scripted_upstream.push(Step(text=UI, chunks=[UI[i : i + 4] for i in range(0, len(UI), 4)], chunk_delay=0.05))
+    scripted_upstream.push(
+        Step(text=UI, chunks=[UI[i : i + 4] for i in range(0, len(UI), 4)], chunk_delay=0.05)
+    )
     response_id = None
     with httpx.stream(
-        "POST", live.embed_url + "/responses",
+        "POST",
+        live.embed_url + "/responses",
         json={"model": FAKE_MODEL, "input": "Show revenue", "stream": True, "conversation": conv.id},
-        headers={"authorization": f"Bearer {live.key}"}, timeout=30,
+        headers={"authorization": f"Bearer {live.key}"},
+        timeout=30,
     ) as answer:
         for line in answer.iter_lines():
             if line.startswith("data: ") and '"response.output_text.delta"' in line:
@@ -158,9 +186,13 @@ def test_other_organization_gets_404_on_every_route(live: LiveServer) -> None:
     http = httpx.Client(base_url=live.url, headers={"authorization": f"Bearer {stranger}"})
     base = f"/v1/conversations/{conv.id}"
     attempts = [
-        ("GET", base, None), ("POST", base, {"metadata": {"a": "b"}}), ("DELETE", base, None),
-        ("GET", base + "/items", None), ("POST", base + "/items", {"items": [_user("x")]}),
-        ("GET", f"{base}/items/{item_id}", None), ("DELETE", f"{base}/items/{item_id}", None),
+        ("GET", base, None),
+        ("POST", base, {"metadata": {"a": "b"}}),
+        ("DELETE", base, None),
+        ("GET", base + "/items", None),
+        ("POST", base + "/items", {"items": [_user("x")]}),
+        ("GET", f"{base}/items/{item_id}", None),
+        ("DELETE", f"{base}/items/{item_id}", None),
         ("POST", "/v1/embed/responses", {"model": FAKE_MODEL, "input": "x", "conversation": conv.id}),
     ]
     for method, path, body in attempts:
@@ -179,7 +211,9 @@ def test_other_organization_gets_404_on_every_route(live: LiveServer) -> None:
     ],
 )
 def test_bad_conversation_requests_are_400(live: LiveServer, body: dict[str, Any], param_start: str) -> None:
-    answer = httpx.post(live.url + "/v1/conversations", json=body, headers={"authorization": f"Bearer {live.key}"})
+    answer = httpx.post(
+        live.url + "/v1/conversations", json=body, headers={"authorization": f"Bearer {live.key}"}
+    )
     assert answer.status_code == 400, answer.text
     assert (answer.json()["error"]["param"] or "").startswith(param_start)
 

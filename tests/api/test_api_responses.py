@@ -9,11 +9,6 @@ from typing import Any
 import httpx
 import openai
 import pytest
-
-from fakes.upstream import ScriptedUpstream, Step
-from genui.ui.c1 import parse_c1
-from store.dbfixtures import pg_url
-from support import FAKE_MODEL, LiveServer
 from test_api_responses_support import (
     UI,
     check_resource,
@@ -23,6 +18,11 @@ from test_api_responses_support import (
     root_client,
     stream_raw,
 )
+
+from fakes.upstream import ScriptedUpstream, Step
+from genui.ui.c1 import parse_c1
+from store.dbfixtures import pg_url
+from support import FAKE_MODEL, LiveServer
 
 __all__ = ["live", "pg_url"]  # fixtures used by this module
 
@@ -60,17 +60,23 @@ def _c1_children(text: str) -> list[str]:
     return [c["component"] for c in content["component"]["props"]["children"]]
 
 
-def test_non_stream_text_turn_is_a_complete_resource(live: LiveServer, scripted_upstream: ScriptedUpstream) -> None:
+def test_non_stream_text_turn_is_a_complete_resource(
+    live: LiveServer, scripted_upstream: ScriptedUpstream
+) -> None:
     scripted_upstream.push(Step(text=UI, usage=(101, 57)))
     client = embed_client(live)
     body = raw_create(client, input="Show revenue", metadata={"team": "sales"}, temperature=0.5)
     resource = check_resource(body)
     assert resource.status == "completed" and body["id"].startswith("resp_")
-    assert body["model"] == FAKE_MODEL and body["metadata"] == {"team": "sales"} and body["temperature"] == 0.5
+    assert (
+        body["model"] == FAKE_MODEL and body["metadata"] == {"team": "sales"} and body["temperature"] == 0.5
+    )
     assert body["usage"]["input_tokens"] == 101 and body["usage"]["output_tokens"] == 57
     assert body["usage"]["total_tokens"] == 158
     [message] = body["output"]
-    assert message["type"] == "message" and message["role"] == "assistant" and message["status"] == "completed"
+    assert (
+        message["type"] == "message" and message["role"] == "assistant" and message["status"] == "completed"
+    )
     text = message["content"][0]["text"]
     assert text.startswith('<content thesys="true">') and _c1_children(text) == ["Header", "TextContent"]
     assert isinstance(body["completed_at"], int) and body["store"] is True
@@ -96,7 +102,9 @@ def test_stream_has_the_exact_event_sequence(live: LiveServer, scripted_upstream
     assert stored.status == "completed" and stored.output_text == done["text"]
 
 
-def test_sdk_stream_helper_yields_the_final_response(live: LiveServer, scripted_upstream: ScriptedUpstream) -> None:
+def test_sdk_stream_helper_yields_the_final_response(
+    live: LiveServer, scripted_upstream: ScriptedUpstream
+) -> None:
     scripted_upstream.push(Step(text=UI))
     with embed_client(live).responses.stream(model=FAKE_MODEL, input="Show revenue") as stream:
         seen = [event.type for event in stream]
@@ -117,8 +125,11 @@ def test_function_call_round_trip_with_previous_response_id(
     check_resource(first)
     [call] = first["output"]
     assert call["type"] == "function_call" and call["id"].startswith("fc_")
-    assert (call["call_id"], call["name"], json.loads(call["arguments"])) == ("call_w1", "get_weather",
-                                                                              {"city": "Paris"})
+    assert (call["call_id"], call["name"], json.loads(call["arguments"])) == (
+        "call_w1",
+        "get_weather",
+        {"city": "Paris"},
+    )
     assert first["tools"][0]["name"] == "get_weather" and first["tool_choice"] == "auto"
     assert scripted_upstream.requests[-1]["tools"][0]["function"]["name"] == "get_weather"
     second = client.responses.create(
@@ -136,7 +147,9 @@ def test_function_call_round_trip_with_previous_response_id(
 
 
 def test_streamed_function_call_events(live: LiveServer, scripted_upstream: ScriptedUpstream) -> None:
-    scripted_upstream.push(Step(tool_calls=[{"id": "call_9", "name": "get_weather", "arguments": '{"city":"Oslo"}'}]))
+    scripted_upstream.push(
+        Step(tool_calls=[{"id": "call_9", "name": "get_weather", "arguments": '{"city":"Oslo"}'}])
+    )
     events = stream_raw(live, {"input": "Weather?", "tools": [WEATHER]})
     assert _collapse([e["type"] for e in events]) == [
         "response.created",
@@ -152,7 +165,9 @@ def test_streamed_function_call_events(live: LiveServer, scripted_upstream: Scri
     assert events[-1]["response"]["output"][0]["call_id"] == "call_9"
 
 
-def test_previous_response_chain_carries_every_turn(live: LiveServer, scripted_upstream: ScriptedUpstream) -> None:
+def test_previous_response_chain_carries_every_turn(
+    live: LiveServer, scripted_upstream: ScriptedUpstream
+) -> None:
     client = embed_client(live)
     first = client.responses.create(model=FAKE_MODEL, input="one", instructions="Be brief.")
     second = client.responses.create(model=FAKE_MODEL, input="two", previous_response_id=first.id)
@@ -164,7 +179,10 @@ def test_previous_response_chain_carries_every_turn(live: LiveServer, scripted_u
     assert sum(1 for m in sent if m["role"] == "assistant") == 2
     # Instructions apply to their own response only (not carried by previous_response_id).
     assert not any(m["role"] == "system" and m["content"] == "Be brief." for m in sent)
-    assert any(m["role"] == "system" and m["content"] == "Be brief." for m in scripted_upstream.requests[0]["messages"])
+    assert any(
+        m["role"] == "system" and m["content"] == "Be brief."
+        for m in scripted_upstream.requests[0]["messages"]
+    )
 
 
 def test_message_items_of_every_role(live: LiveServer, scripted_upstream: ScriptedUpstream) -> None:
@@ -181,7 +199,11 @@ def test_message_items_of_every_role(live: LiveServer, scripted_upstream: Script
     check_resource(body)
     sent = scripted_upstream.requests[-1]["messages"]
     assert [(m["role"], m["content"]) for m in sent[-5:]] == [
-        ("system", "sys"), ("system", "dev"), ("user", "hello"), ("assistant", "hi"), ("user", "again")
+        ("system", "sys"),
+        ("system", "dev"),
+        ("user", "hello"),
+        ("assistant", "hi"),
+        ("user", "again"),
     ]
     page = embed_client(live).responses.input_items.list(body["id"], order="asc")
     assert [item.role for item in page.data] == ["system", "developer", "user", "assistant", "user"]  # type: ignore[union-attr]
@@ -194,10 +216,14 @@ def test_input_items_pagination(live: LiveServer) -> None:
     first = http.get(f"/responses/{body['id']}/input_items", params={"limit": 2}).json()
     assert first["object"] == "list" and first["has_more"] is True
     assert [i["content"][0]["text"] for i in first["data"]] == ["4", "3"]
-    rest = http.get(f"/responses/{body['id']}/input_items", params={"limit": 5, "after": first["last_id"]}).json()
+    rest = http.get(
+        f"/responses/{body['id']}/input_items", params={"limit": 5, "after": first["last_id"]}
+    ).json()
     assert [i["content"][0]["text"] for i in rest["data"]] == ["2", "1", "0"] and rest["has_more"] is False
     assert rest["first_id"] == rest["data"][0]["id"] and rest["last_id"] == rest["data"][-1]["id"]
-    every = [i.id for i in client.responses.input_items.list(body["id"], limit=2, order="asc")]  # auto-paginates
+    every = [
+        i.id for i in client.responses.input_items.list(body["id"], limit=2, order="asc")
+    ]  # auto-paginates
     assert every == [i["id"] for i in first["data"] + rest["data"]][::-1]
     bad = http.get(f"/responses/{body['id']}/input_items", params={"limit": 0})
     assert bad.status_code == 400 and bad.json()["error"]["param"] == "limit"
@@ -215,7 +241,9 @@ def test_previous_response_with_conversation_is_400(live: LiveServer) -> None:
     first = client.responses.create(model=FAKE_MODEL, input="x")
     conv = root_client(live).conversations.create()
     with pytest.raises(openai.BadRequestError) as caught:
-        client.responses.create(model=FAKE_MODEL, input="y", previous_response_id=first.id, conversation=conv.id)
+        client.responses.create(
+            model=FAKE_MODEL, input="y", previous_response_id=first.id, conversation=conv.id
+        )
     assert caught.value.body["param"] == "conversation"  # type: ignore[index]
 
 
@@ -304,4 +332,7 @@ def test_max_output_tokens_length_finish_is_incomplete(
     check_resource(body)
     assert body["status"] == "incomplete" and body["incomplete_details"] == {"reason": "max_output_tokens"}
     sent = scripted_upstream.requests[-1]
-    assert body["max_output_tokens"] == 50 and 50 in (sent.get("max_tokens"), sent.get("max_completion_tokens"))
+    assert body["max_output_tokens"] == 50 and 50 in (
+        sent.get("max_tokens"),
+        sent.get("max_completion_tokens"),
+    )

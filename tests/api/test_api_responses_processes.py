@@ -39,7 +39,10 @@ class Serve:
         self.url = f"http://127.0.0.1:{port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "genui.cli", "serve", "--port", str(port)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )
 
     def wait_ready(self) -> None:
@@ -52,7 +55,9 @@ class Serve:
                 pass
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError(f"genui serve did not start: {self.proc.stderr.read() if self.proc.stderr else ''}")
+                raise RuntimeError(
+                    f"genui serve did not start: {self.proc.stderr.read() if self.proc.stderr else ''}"
+                )
             time.sleep(0.1)
 
     def stop(self) -> None:
@@ -93,9 +98,13 @@ def test_chain_started_on_one_process_continues_on_the_other(
         for server in servers:
             server.wait_ready()
         key = asyncio.run(_key(pg_database))
-        one, two = (OpenAI(base_url=s.url + "/v1/embed", api_key=key, max_retries=0, timeout=30) for s in servers)
+        one, two = (
+            OpenAI(base_url=s.url + "/v1/embed", api_key=key, max_retries=0, timeout=30) for s in servers
+        )
         first = one.responses.create(model=FAKE_MODEL, input="first question")
-        second = two.responses.create(model=FAKE_MODEL, input="second question", previous_response_id=first.id)
+        second = two.responses.create(
+            model=FAKE_MODEL, input="second question", previous_response_id=first.id
+        )
         third = one.responses.create(model=FAKE_MODEL, input="third question", previous_response_id=second.id)
         assert third.status == "completed"
         users = [m["content"] for m in scripted_upstream.requests[-1]["messages"] if m["role"] == "user"]

@@ -48,7 +48,7 @@ EVENT_MODELS: dict[str, type[BaseModel]] = {
 def check_resource(body: dict[str, Any]) -> ort.ResponseResource:
     """Every one of the 31 keys, validated by the spec's pydantic model."""
     assert len(RESOURCE_KEYS) == 31
-    assert RESOURCE_KEYS <= set(body), RESOURCE_KEYS - set(body)
+    assert set(body) >= RESOURCE_KEYS, RESOURCE_KEYS - set(body)
     resource = ort.ResponseResource.model_validate(body)
     usage = body["usage"]
     if usage is not None:
@@ -62,7 +62,7 @@ def check_resource(body: dict[str, Any]) -> ort.ResponseResource:
 
 
 def read_sse(response: httpx.Response) -> list[dict[str, Any]]:
-    """Parse a Responses stream strictly: `event:` equals `data.type`, sequence numbers 0..N, ends in [DONE]."""
+    """Parse a Responses stream strictly: `event:` is `data.type`, sequence numbers 0..N, ends in [DONE]."""
     raw = response.read().decode()
     assert "\r" not in raw
     frames = [f for f in raw.split("\n\n") if f]
@@ -103,7 +103,9 @@ def root_client(server: LiveServer, key: str | None = None) -> OpenAI:
 
 
 def raw_create(client: OpenAI, **kw: Any) -> dict[str, Any]:
-    body: dict[str, Any] = client.responses.with_raw_response.create(model=FAKE_MODEL, **kw).http_response.json()
+    body: dict[str, Any] = client.responses.with_raw_response.create(
+        model=FAKE_MODEL, **kw
+    ).http_response.json()
     return body
 
 

@@ -1,8 +1,8 @@
 """Anthropic provider: the real `anthropic` SDK over recorded Messages API shapes (httpx2.MockTransport).
 
 A real Anthropic endpoint can't run offline, so the transport replays event sequences shaped exactly like the
-API's (message_start, content_block_start/delta/stop for text and tool_use with input_json_delta, message_delta
-with usage, message_stop), and its error bodies.
+API's (message_start, content_block_start/delta/stop for text and tool_use with input_json_delta,
+message_delta with usage, message_stop), and its error bodies.
 """
 
 from __future__ import annotations
@@ -27,11 +27,24 @@ def sse(events: list[dict[str, Any]]) -> bytes:
 
 
 def message_start(input_tokens: int = 25, cache_read: int = 0) -> dict[str, Any]:
-    return {"type": "message_start", "message": {
-        "id": "msg_01XFDUDYJgAACzvnptvVoYEL", "type": "message", "role": "assistant", "content": [],
-        "model": MODEL, "stop_reason": None, "stop_sequence": None,
-        "usage": {"input_tokens": input_tokens, "output_tokens": 1, "cache_read_input_tokens": cache_read,
-                  "cache_creation_input_tokens": 0}}}
+    return {
+        "type": "message_start",
+        "message": {
+            "id": "msg_01XFDUDYJgAACzvnptvVoYEL",
+            "type": "message",
+            "role": "assistant",
+            "content": [],
+            "model": MODEL,
+            "stop_reason": None,
+            "stop_sequence": None,
+            "usage": {
+                "input_tokens": input_tokens,
+                "output_tokens": 1,
+                "cache_read_input_tokens": cache_read,
+                "cache_creation_input_tokens": 0,
+            },
+        },
+    }
 
 
 TEXT_STREAM = [
@@ -39,10 +52,17 @@ TEXT_STREAM = [
     {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
     {"type": "ping"},
     {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": '{"component":'}},
-    {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": '"Card","props":{}}'}},
+    {
+        "type": "content_block_delta",
+        "index": 0,
+        "delta": {"type": "text_delta", "text": '"Card","props":{}}'},
+    },
     {"type": "content_block_stop", "index": 0},
-    {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None},
-     "usage": {"output_tokens": 15}},
+    {
+        "type": "message_delta",
+        "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+        "usage": {"output_tokens": 15},
+    },
     {"type": "message_stop"},
 ]
 
@@ -51,19 +71,40 @@ TOOL_STREAM = [
     {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
     {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Let me check."}},
     {"type": "content_block_stop", "index": 0},
-    {"type": "content_block_start", "index": 1, "content_block": {
-        "type": "tool_use", "id": "toolu_01T1x1fJ34qAmk2tNTrN7Up6", "name": "get_weather", "input": {}}},
+    {
+        "type": "content_block_start",
+        "index": 1,
+        "content_block": {
+            "type": "tool_use",
+            "id": "toolu_01T1x1fJ34qAmk2tNTrN7Up6",
+            "name": "get_weather",
+            "input": {},
+        },
+    },
     {"type": "content_block_delta", "index": 1, "delta": {"type": "input_json_delta", "partial_json": ""}},
-    {"type": "content_block_delta", "index": 1, "delta": {"type": "input_json_delta", "partial_json": '{"loc'}},
-    {"type": "content_block_delta", "index": 1,
-     "delta": {"type": "input_json_delta", "partial_json": 'ation": "San Francisco, CA"}'}},
+    {
+        "type": "content_block_delta",
+        "index": 1,
+        "delta": {"type": "input_json_delta", "partial_json": '{"loc'},
+    },
+    {
+        "type": "content_block_delta",
+        "index": 1,
+        "delta": {"type": "input_json_delta", "partial_json": 'ation": "San Francisco, CA"}'},
+    },
     {"type": "content_block_stop", "index": 1},
-    {"type": "content_block_start", "index": 2, "content_block": {
-        "type": "tool_use", "id": "toolu_02", "name": "get_time", "input": {}}},
+    {
+        "type": "content_block_start",
+        "index": 2,
+        "content_block": {"type": "tool_use", "id": "toolu_02", "name": "get_time", "input": {}},
+    },
     {"type": "content_block_delta", "index": 2, "delta": {"type": "input_json_delta", "partial_json": "{}"}},
     {"type": "content_block_stop", "index": 2},
-    {"type": "message_delta", "delta": {"stop_reason": "tool_use", "stop_sequence": None},
-     "usage": {"output_tokens": 89}},
+    {
+        "type": "message_delta",
+        "delta": {"stop_reason": "tool_use", "stop_sequence": None},
+        "usage": {"output_tokens": 89},
+    },
     {"type": "message_stop"},
 ]
 
@@ -98,7 +139,9 @@ async def test_text_stream_maps_to_events_and_request_is_translated() -> None:
     provider = provider_with(recorder)
     request = ModelRequest(
         messages=[{"role": "system", "content": "Answer with UI."}, {"role": "user", "content": "hello"}],
-        max_tokens=300, temperature=0.2, stop=["END"],
+        max_tokens=300,
+        temperature=0.2,
+        stop=["END"],
     )
     events = await collect(provider, request)
     await provider.aclose()
@@ -114,37 +157,70 @@ async def test_text_stream_maps_to_events_and_request_is_translated() -> None:
 async def test_tool_use_streams_as_openai_tool_call_deltas() -> None:
     recorder = Recorder(streaming(TOOL_STREAM))
     provider = provider_with(recorder)
-    tools = [{"type": "function", "function": {"name": "get_weather", "description": "Weather",
-                                               "parameters": {"type": "object", "properties": {"location": {}}}}}]
-    events = await collect(provider, ModelRequest(messages=[{"role": "user", "content": "weather?"}], tools=tools,
-                                                  tool_choice="required", parallel_tool_calls=False))
+    tools = [
+        {
+            "type": "function",
+            "function": {
+                "name": "get_weather",
+                "description": "Weather",
+                "parameters": {"type": "object", "properties": {"location": {}}},
+            },
+        }
+    ]
+    events = await collect(
+        provider,
+        ModelRequest(
+            messages=[{"role": "user", "content": "weather?"}],
+            tools=tools,
+            tool_choice="required",
+            parallel_tool_calls=False,
+        ),
+    )
     await provider.aclose()
     calls = [e for e in events if isinstance(e, ToolCallDelta)]
     assert calls[0] == ToolCallDelta(index=0, id="toolu_01T1x1fJ34qAmk2tNTrN7Up6", name="get_weather")
     args0 = "".join(c.arguments for c in calls if c.index == 0)
     assert json.loads(args0) == {"location": "San Francisco, CA"}
     assert [(c.index, c.id, c.name) for c in calls if c.id] == [
-        (0, "toolu_01T1x1fJ34qAmk2tNTrN7Up6", "get_weather"), (1, "toolu_02", "get_time")]
+        (0, "toolu_01T1x1fJ34qAmk2tNTrN7Up6", "get_weather"),
+        (1, "toolu_02", "get_time"),
+    ]
     assert "".join(e.text for e in events if isinstance(e, TextDelta)) == "Let me check."
     assert events[-2:] == [Usage(input_tokens=572, output_tokens=89, cached_tokens=100), Finish("tool_calls")]
     body = recorder.bodies[0]
-    assert body["tools"] == [{"name": "get_weather", "description": "Weather",
-                              "input_schema": {"type": "object", "properties": {"location": {}}}}]
+    assert body["tools"] == [
+        {
+            "name": "get_weather",
+            "description": "Weather",
+            "input_schema": {"type": "object", "properties": {"location": {}}},
+        }
+    ]
     assert body["tool_choice"] == {"type": "any", "disable_parallel_tool_use": True}
 
 
 def test_history_with_tool_calls_and_results_translates_to_blocks() -> None:
-    system, messages = to_anthropic_messages([
-        {"role": "system", "content": "S1"},
-        {"role": "developer", "content": "S2"},
-        {"role": "user", "content": [{"type": "text", "text": "weather in Paris and Rome?"}]},
-        {"role": "assistant", "content": None, "tool_calls": [
-            {"id": "call_1", "type": "function", "function": {"name": "w", "arguments": '{"city":"Paris"}'}},
-            {"id": "call_2", "type": "function", "function": {"name": "w", "arguments": "not json"}}]},
-        {"role": "tool", "tool_call_id": "call_1", "content": "18C"},
-        {"role": "tool", "tool_call_id": "call_2", "content": "21C"},
-        {"role": "user", "content": "thanks"},
-    ])
+    system, messages = to_anthropic_messages(
+        [
+            {"role": "system", "content": "S1"},
+            {"role": "developer", "content": "S2"},
+            {"role": "user", "content": [{"type": "text", "text": "weather in Paris and Rome?"}]},
+            {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {
+                        "id": "call_1",
+                        "type": "function",
+                        "function": {"name": "w", "arguments": '{"city":"Paris"}'},
+                    },
+                    {"id": "call_2", "type": "function", "function": {"name": "w", "arguments": "not json"}},
+                ],
+            },
+            {"role": "tool", "tool_call_id": "call_1", "content": "18C"},
+            {"role": "tool", "tool_call_id": "call_2", "content": "21C"},
+            {"role": "user", "content": "thanks"},
+        ]
+    )
     assert system == "S1\n\nS2"
     assert [m["role"] for m in messages] == ["user", "assistant", "user"]
     assert messages[1]["content"] == [
@@ -162,14 +238,21 @@ def test_tool_choice_mapping() -> None:
     assert to_anthropic_tool_choice("auto", None) is None
     assert to_anthropic_tool_choice("none", None) == {"type": "none"}
     assert to_anthropic_tool_choice({"type": "function", "function": {"name": "f"}}, None) == {
-        "type": "tool", "name": "f"}
+        "type": "tool",
+        "name": "f",
+    }
     assert to_anthropic_tool_choice("auto", False) == {"type": "auto", "disable_parallel_tool_use": True}
 
 
 @pytest.mark.parametrize(
     ("status", "error_type", "expected", "retryable"),
-    [(429, "rate_limit_error", 429, True), (529, "overloaded_error", 502, True), (500, "api_error", 502, True),
-     (400, "invalid_request_error", 502, False), (401, "authentication_error", 502, False)],
+    [
+        (429, "rate_limit_error", 429, True),
+        (529, "overloaded_error", 502, True),
+        (500, "api_error", 502, True),
+        (400, "invalid_request_error", 502, False),
+        (401, "authentication_error", 502, False),
+    ],
 )
 async def test_error_statuses(status: int, error_type: str, expected: int, retryable: bool) -> None:
     body = {"type": "error", "error": {"type": error_type, "message": f"recorded {error_type}"}}
@@ -187,8 +270,10 @@ async def test_error_statuses(status: int, error_type: str, expected: int, retry
 
 
 async def test_error_event_mid_stream_is_an_upstream_error() -> None:
-    events = [*TEXT_STREAM[:4],
-              {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}]
+    events = [
+        *TEXT_STREAM[:4],
+        {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}},
+    ]
     provider = provider_with(Recorder(streaming(events)))
     received: list[ModelEvent] = []
     with pytest.raises(UpstreamError) as info:

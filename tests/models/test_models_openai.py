@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from fakes import DEFAULT_UI_TEXT, ScriptedUpstream, Step
 from genui.models.base import Finish, ModelEvent, ModelRequest, TextDelta, ToolCallDelta, UpstreamError, Usage
 from genui.models.config import ProviderConfig
 from genui.models.openai_compat import OpenAICompatProvider, flavor_of, gemini_thinking_budget
-from tests.fakes import DEFAULT_UI_TEXT, ScriptedUpstream, Step
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -21,7 +21,10 @@ CARD_SCHEMA: dict[str, Any] = {
         "props": {
             "type": "object",
             "properties": {
-                "children": {"type": "array", "items": {"type": "object", "properties": {"x": {"type": "string"}}}},
+                "children": {
+                    "type": "array",
+                    "items": {"type": "object", "properties": {"x": {"type": "string"}}},
+                },
                 "variant": {"enum": ["clear", "card"]},
             },
             "required": ["children"],
@@ -37,7 +40,9 @@ def provider_for(upstream: ScriptedUpstream, **overrides: Any) -> OpenAICompatPr
     return OpenAICompatProvider(config, name="fake")
 
 
-async def collect(provider: OpenAICompatProvider, request: ModelRequest, model: str = "fake-model") -> list[ModelEvent]:
+async def collect(
+    provider: OpenAICompatProvider, request: ModelRequest, model: str = "fake-model"
+) -> list[ModelEvent]:
     return [event async for event in provider.stream(model, request)]
 
 
@@ -60,13 +65,19 @@ async def test_streams_text_usage_and_finish(scripted_upstream: ScriptedUpstream
 
 
 async def test_tool_calls_are_streamed_with_id_and_name_once(scripted_upstream: ScriptedUpstream) -> None:
-    scripted_upstream.push(Step(tool_calls=[
-        {"id": "call_a", "name": "get_weather", "arguments": '{"city": "Paris"}'},
-        {"id": "call_b", "name": "get_time", "arguments": '{"tz": "CET"}'},
-    ]))
+    scripted_upstream.push(
+        Step(
+            tool_calls=[
+                {"id": "call_a", "name": "get_weather", "arguments": '{"city": "Paris"}'},
+                {"id": "call_b", "name": "get_time", "arguments": '{"tz": "CET"}'},
+            ]
+        )
+    )
     provider = provider_for(scripted_upstream)
     tools = [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}]
-    request = ModelRequest(messages=[{"role": "user", "content": "weather?"}], tools=tools, tool_choice="auto")
+    request = ModelRequest(
+        messages=[{"role": "user", "content": "weather?"}], tools=tools, tool_choice="auto"
+    )
     events = await collect(provider, request)
     await provider.aclose()
     calls = [e for e in events if isinstance(e, ToolCallDelta)]
@@ -75,10 +86,16 @@ async def test_tool_calls_are_streamed_with_id_and_name_once(scripted_upstream: 
         by_index[call.index] = by_index.get(call.index, "") + call.arguments
     assert json.loads(by_index[0]) == {"city": "Paris"} and json.loads(by_index[1]) == {"tz": "CET"}
     firsts = [c for c in calls if c.id is not None]
-    assert [(c.index, c.id, c.name) for c in firsts] == [(0, "call_a", "get_weather"), (1, "call_b", "get_time")]
+    assert [(c.index, c.id, c.name) for c in firsts] == [
+        (0, "call_a", "get_weather"),
+        (1, "call_b", "get_time"),
+    ]
     assert all(c.name is None for c in calls if c.id is None)
     assert events[-1] == Finish("tool_calls")
-    assert scripted_upstream.requests[0]["tools"] == tools and scripted_upstream.requests[0]["tool_choice"] == "auto"
+    assert (
+        scripted_upstream.requests[0]["tools"] == tools
+        and scripted_upstream.requests[0]["tool_choice"] == "auto"
+    )
 
 
 async def test_repeated_ids_from_a_sloppy_server_are_sent_once(scripted_upstream: ScriptedUpstream) -> None:
@@ -132,7 +149,9 @@ async def test_stall_hits_the_sdk_read_timeout_as_504(scripted_upstream: Scripte
 
 
 async def test_unreachable_upstream_is_a_retryable_502() -> None:
-    provider = OpenAICompatProvider(ProviderConfig(kind="openai", base_url="http://127.0.0.1:9/v1", api_key="k"))
+    provider = OpenAICompatProvider(
+        ProviderConfig(kind="openai", base_url="http://127.0.0.1:9/v1", api_key="k")
+    )
     with pytest.raises(UpstreamError) as info:
         await collect(provider, user())
     await provider.aclose()
@@ -141,7 +160,9 @@ async def test_unreachable_upstream_is_a_retryable_502() -> None:
 
 async def test_json_schema_constraint_uses_strict_mode(scripted_upstream: ScriptedUpstream) -> None:
     provider = provider_for(scripted_upstream, constrain="json_schema")
-    await collect(provider, ModelRequest(messages=[{"role": "user", "content": "x"}], json_schema=CARD_SCHEMA))
+    await collect(
+        provider, ModelRequest(messages=[{"role": "user", "content": "x"}], json_schema=CARD_SCHEMA)
+    )
     await provider.aclose()
     response_format = scripted_upstream.requests[0]["response_format"]
     assert response_format["type"] == "json_schema"
@@ -154,7 +175,10 @@ async def test_json_schema_constraint_uses_strict_mode(scripted_upstream: Script
 
 async def test_open_map_schema_falls_back_to_non_strict(scripted_upstream: ScriptedUpstream) -> None:
     provider = provider_for(scripted_upstream, constrain="json_schema")
-    schema = {"type": "object", "properties": {"data": {"type": "object", "additionalProperties": {"type": "number"}}}}
+    schema = {
+        "type": "object",
+        "properties": {"data": {"type": "object", "additionalProperties": {"type": "number"}}},
+    }
     await collect(provider, ModelRequest(messages=[{"role": "user", "content": "x"}], json_schema=schema))
     await provider.aclose()
     spec = scripted_upstream.requests[0]["response_format"]["json_schema"]
@@ -176,24 +200,46 @@ async def test_guided_json_and_grammar_go_in_the_body(scripted_upstream: Scripte
     assert "\\x00-\\x1F" in grammar
 
 
-async def test_grammar_constraint_is_dropped_when_tools_are_passed(scripted_upstream: ScriptedUpstream) -> None:
+async def test_grammar_constraint_is_dropped_when_tools_are_passed(
+    scripted_upstream: ScriptedUpstream,
+) -> None:
     provider = provider_for(scripted_upstream, constrain="guided_json")
     tools = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}]
-    await collect(provider, ModelRequest(messages=[{"role": "user", "content": "x"}], json_schema=CARD_SCHEMA,
-                                         tools=tools))
+    await collect(
+        provider,
+        ModelRequest(messages=[{"role": "user", "content": "x"}], json_schema=CARD_SCHEMA, tools=tools),
+    )
     await provider.aclose()
-    assert "guided_json" not in scripted_upstream.requests[0] and scripted_upstream.requests[0]["tools"] == tools
+    assert (
+        "guided_json" not in scripted_upstream.requests[0] and scripted_upstream.requests[0]["tools"] == tools
+    )
 
 
-async def test_auto_constrain_is_prompt_only_for_non_openai_hosts(scripted_upstream: ScriptedUpstream) -> None:
+async def test_auto_constrain_is_prompt_only_for_non_openai_hosts(
+    scripted_upstream: ScriptedUpstream,
+) -> None:
     provider = provider_for(scripted_upstream)
     assert provider.constrain == "none" and provider.supports_json_schema is False
-    await collect(provider, ModelRequest(messages=[{"role": "user", "content": "x"}], json_schema=CARD_SCHEMA,
-                                         reasoning_effort="high", verbosity="low", prompt_cache_key="k",
-                                         max_tokens=77))
+    await collect(
+        provider,
+        ModelRequest(
+            messages=[{"role": "user", "content": "x"}],
+            json_schema=CARD_SCHEMA,
+            reasoning_effort="high",
+            verbosity="low",
+            prompt_cache_key="k",
+            max_tokens=77,
+        ),
+    )
     await provider.aclose()
     body = scripted_upstream.requests[0]
-    for key in ("response_format", "reasoning_effort", "verbosity", "prompt_cache_key", "max_completion_tokens"):
+    for key in (
+        "response_format",
+        "reasoning_effort",
+        "verbosity",
+        "prompt_cache_key",
+        "max_completion_tokens",
+    ):
         assert key not in body
     assert body["max_tokens"] == 77
 
@@ -201,19 +247,27 @@ async def test_auto_constrain_is_prompt_only_for_non_openai_hosts(scripted_upstr
 def test_openai_flavor_maps_reasoning_verbosity_cache_key_and_strict_schema() -> None:
     provider = OpenAICompatProvider(ProviderConfig(kind="openai", api_key="k"))
     assert provider.constrain == "json_schema" and provider.supports_json_schema
-    params = provider.build_params("gpt-5", ModelRequest(
-        messages=[{"role": "user", "content": "x"}], json_schema=CARD_SCHEMA, reasoning_effort="low",
-        verbosity="high", prompt_cache_key="conv-1", max_tokens=100,
-        tools=[{"type": "function", "function": {"name": "f"}}],
-    ))
+    params = provider.build_params(
+        "gpt-5",
+        ModelRequest(
+            messages=[{"role": "user", "content": "x"}],
+            json_schema=CARD_SCHEMA,
+            reasoning_effort="low",
+            verbosity="high",
+            prompt_cache_key="conv-1",
+            max_tokens=100,
+            tools=[{"type": "function", "function": {"name": "f"}}],
+        ),
+    )
     assert params["reasoning_effort"] == "low" and params["verbosity"] == "high"
     assert params["prompt_cache_key"] == "conv-1" and params["max_completion_tokens"] == 100
     assert params["response_format"]["json_schema"]["strict"] is True  # OpenAI mixes tools and schemas
 
 
 def test_gemini_reasoning_effort_maps_to_thinking_budget() -> None:
-    config = ProviderConfig(kind="openai", api_key="k",
-                            base_url="https://generativelanguage.googleapis.com/v1beta/openai/")
+    config = ProviderConfig(
+        kind="openai", api_key="k", base_url="https://generativelanguage.googleapis.com/v1beta/openai/"
+    )
     provider = OpenAICompatProvider(config, name="google")
     assert provider.flavor == "gemini"
     params = provider.build_params("gemini-3-flash", ModelRequest(messages=[], reasoning_effort="medium"))

@@ -16,11 +16,15 @@ EXP = "c1-exp/anthropic/claude-opus-4-5/v-20250915"
 
 def settings(**overrides: object) -> Settings:
     base: dict[str, object] = {
-        "providers": {"oai": ProviderConfig(kind="openai", api_key="k"),
-                      "claude": ProviderConfig(kind="anthropic", api_key="k"),
-                      "embedded": ProviderConfig(kind="embedded")},
-        "models": [ModelConfig(name=GPT, provider="oai", upstream_model="gpt-5", fallbacks=[EXP]),
-                   ModelConfig(name=EXP, provider="claude", upstream_model="claude-opus-4-5")],
+        "providers": {
+            "oai": ProviderConfig(kind="openai", api_key="k"),
+            "claude": ProviderConfig(kind="anthropic", api_key="k"),
+            "embedded": ProviderConfig(kind="embedded"),
+        },
+        "models": [
+            ModelConfig(name=GPT, provider="oai", upstream_model="gpt-5", fallbacks=[EXP]),
+            ModelConfig(name=EXP, provider="claude", upstream_model="claude-opus-4-5"),
+        ],
     }
     base.update(overrides)
     return Settings(**base)  # type: ignore[arg-type]
@@ -30,7 +34,11 @@ def test_resolves_configured_names_with_catalog_version() -> None:
     registry = ModelRegistry.from_settings(settings())
     gpt = registry.resolve(GPT)
     assert (gpt.provider_name, gpt.upstream_model, gpt.catalog_version, gpt.experimental) == (
-        "oai", "gpt-5", "2026-11-21", False)
+        "oai",
+        "gpt-5",
+        "2026-11-21",
+        False,
+    )
     assert gpt.fallbacks == (EXP,)
     exp = registry.resolve(EXP)
     assert exp.experimental and exp.catalog_version == "2025-09-15" and exp.provider_name == "claude"
@@ -57,8 +65,17 @@ def test_another_version_of_a_configured_model_pins_that_catalog() -> None:
     assert resolved.name == "c1/openai/gpt-5/v-20250101"
 
 
-@pytest.mark.parametrize("name", ["gpt-5", "c1/openai/gpt-6/v-20261121", "c1/openai/gpt-5/v-20261399",
-                                  "c1/openai/gpt-5", "", "c2/openai/gpt-5/v-20261121"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "gpt-5",
+        "c1/openai/gpt-6/v-20261121",
+        "c1/openai/gpt-5/v-20261399",
+        "c1/openai/gpt-5",
+        "",
+        "c2/openai/gpt-5/v-20261121",
+    ],
+)
 def test_unknown_models_are_400_model_not_found(name: str) -> None:
     with pytest.raises(ApiError) as info:
         ModelRegistry.from_settings(settings()).resolve(name)
@@ -70,21 +87,32 @@ def test_config_errors_are_caught_at_startup() -> None:
     with pytest.raises(ValueError, match="unknown provider"):
         ModelRegistry([ModelConfig(name=GPT, provider="nope", upstream_model="x")], {"oai"})
     with pytest.raises(ValueError, match="unknown model"):
-        ModelRegistry([ModelConfig(name=GPT, provider="oai", upstream_model="x", fallbacks=["c1/x/y/v-20260101"])],
-                      {"oai"})
+        ModelRegistry(
+            [ModelConfig(name=GPT, provider="oai", upstream_model="x", fallbacks=["c1/x/y/v-20260101"])],
+            {"oai"},
+        )
     with pytest.raises(ValueError, match="default_model"):
-        ModelRegistry([ModelConfig(name=GPT, provider="oai", upstream_model="x")], {"oai"}, default_model="zz")
+        ModelRegistry(
+            [ModelConfig(name=GPT, provider="oai", upstream_model="x")], {"oai"}, default_model="zz"
+        )
 
 
 def test_parse_version() -> None:
     assert parse_version("c1/google/gemini-3-pro/v-20260229") is None  # not a date
-    assert parse_version("c1/google/gemini-3-pro/v-20240229") == ("c1/google/gemini-3-pro", False, "2024-02-29")
+    assert parse_version("c1/google/gemini-3-pro/v-20240229") == (
+        "c1/google/gemini-3-pro",
+        False,
+        "2024-02-29",
+    )
 
 
 async def test_providers_are_built_per_kind_without_loading_anything() -> None:
     providers = build_providers(settings())
     assert {n: type(p).__name__ for n, p in providers.items()} == {
-        "oai": "OpenAICompatProvider", "claude": "AnthropicProvider", "embedded": "EmbeddedProvider"}
+        "oai": "OpenAICompatProvider",
+        "claude": "AnthropicProvider",
+        "embedded": "EmbeddedProvider",
+    }
     assert providers["oai"].supports_json_schema and not providers["claude"].supports_json_schema
     for provider in providers.values():
         await provider.aclose()

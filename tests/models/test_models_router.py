@@ -1,4 +1,4 @@
-"""Router: retries, timeouts and fallbacks over the real OpenAI-compatible provider and the scripted upstream."""
+"""Router: retries, timeouts and fallbacks over the real OpenAI-compatible provider and scripted upstream."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
+from fakes import DEFAULT_UI_TEXT, ScriptedUpstream, Step
 from genui.models.base import Finish, ModelEvent, ModelRequest, TextDelta, UpstreamError, Usage
 from genui.models.config import ModelConfig, ProviderConfig
 from genui.models.openai_compat import OpenAICompatProvider
 from genui.models.registry import ModelRegistry
 from genui.models.router import Router, backoff_delay
-from tests.fakes import DEFAULT_UI_TEXT, ScriptedUpstream, Step
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -22,15 +22,34 @@ MAIN = "c1/fake/main/v-20261121"
 BACKUP = "c1/fake/backup/v-20261121"
 
 
-def make_router(upstream: ScriptedUpstream, *, max_retries: int = 2, timeout: float = 5, idle_timeout: float = 1,
-                fallbacks: list[str] | None = None) -> Router:
-    config = ProviderConfig(kind="openai", base_url=upstream.base_url, api_key="k", max_retries=max_retries,
-                            timeout=timeout, idle_timeout=idle_timeout)
-    models = [ModelConfig(name=MAIN, provider="fake", upstream_model="main-model", fallbacks=fallbacks or []),
-              ModelConfig(name=BACKUP, provider="fake", upstream_model="backup-model")]
+def make_router(
+    upstream: ScriptedUpstream,
+    *,
+    max_retries: int = 2,
+    timeout: float = 5,
+    idle_timeout: float = 1,
+    fallbacks: list[str] | None = None,
+) -> Router:
+    config = ProviderConfig(
+        kind="openai",
+        base_url=upstream.base_url,
+        api_key="k",
+        max_retries=max_retries,
+        timeout=timeout,
+        idle_timeout=idle_timeout,
+    )
+    models = [
+        ModelConfig(name=MAIN, provider="fake", upstream_model="main-model", fallbacks=fallbacks or []),
+        ModelConfig(name=BACKUP, provider="fake", upstream_model="backup-model"),
+    ]
     registry = ModelRegistry(models, {"fake"})
-    return Router(registry, {"fake": OpenAICompatProvider(config, "fake")}, {"fake": config},
-                  backoff_base=0.01, backoff_cap=0.05)
+    return Router(
+        registry,
+        {"fake": OpenAICompatProvider(config, "fake")},
+        {"fake": config},
+        backoff_base=0.01,
+        backoff_cap=0.05,
+    )
 
 
 async def run(router: Router, name: str = MAIN) -> list[ModelEvent]:
@@ -185,7 +204,9 @@ async def test_closing_the_router_stream_closes_the_provider_stream() -> None:
     await asyncio.wait_for(provider.closed.wait(), 1)
 
 
-async def test_closing_the_router_stream_cancels_the_upstream_request(scripted_upstream: ScriptedUpstream) -> None:
+async def test_closing_the_router_stream_cancels_the_upstream_request(
+    scripted_upstream: ScriptedUpstream,
+) -> None:
     scripted_upstream.push(Step(text="s" * 400, chunk_delay=0.05))
     router = make_router(scripted_upstream)
     stream: Any = router.stream(router.registry.resolve(MAIN), ModelRequest(messages=[]))

@@ -1,4 +1,4 @@
-"""Grammar generation (control characters, nesting), OpenAI strict schemas, the embedded model's slim schema."""
+"""Grammar generation (control characters, nesting), OpenAI strict schemas, the embedded slim schema."""
 
 from __future__ import annotations
 
@@ -40,7 +40,9 @@ def test_fix_char_rule_refuses_an_unknown_char_rule() -> None:
 
 
 def test_optional_chains_collapse_to_bounded_repetition() -> None:
-    assert collapse_optional_chains('s ::= "\\"" (char (char (char)?)?)? "\\""') == 's ::= "\\"" char{0,3} "\\""'
+    assert (
+        collapse_optional_chains('s ::= "\\"" (char (char (char)?)?)? "\\""') == 's ::= "\\"" char{0,3} "\\""'
+    )
     assert collapse_optional_chains("d ::= [0-9] ([0-9] ([0-9])?)?") == "d ::= [0-9] [0-9]{0,2}"
     untouched = 'a ::= ("," space item ("," space item)?)? (x)?'
     assert collapse_optional_chains(untouched) == untouched
@@ -74,8 +76,12 @@ def test_catalog_grammar_is_accepted_by_llama_cpp() -> None:
 
 
 def test_strict_schema_makes_optional_props_nullable_and_required() -> None:
-    schema = {"type": "object", "properties": {"a": {"type": "string", "maxLength": 5}, "b": {"type": "integer"}},
-              "required": ["a"], "$defs": {"X": {"oneOf": [{"type": "string"}, {"type": "number"}]}}}
+    schema = {
+        "type": "object",
+        "properties": {"a": {"type": "string", "maxLength": 5}, "b": {"type": "integer"}},
+        "required": ["a"],
+        "$defs": {"X": {"oneOf": [{"type": "string"}, {"type": "number"}]}},
+    }
     strict = strict_schema(schema)
     assert strict is not None
     assert strict["required"] == ["a", "b"] and strict["additionalProperties"] is False
@@ -90,15 +96,19 @@ def test_strict_schema_of_the_catalog_is_strict_everywhere() -> None:
     strict = strict_schema(CATALOG_SCHEMA)
     if strict is None:  # open maps: the provider then sends it non-strict
         return
+
     def check(node: Any) -> None:
         if isinstance(node, dict):
             if isinstance(node.get("properties"), dict):
-                assert set(node["required"]) == set(node["properties"]) and node["additionalProperties"] is False
+                assert (
+                    set(node["required"]) == set(node["properties"]) and node["additionalProperties"] is False
+                )
             for value in node.values():
                 check(value)
         elif isinstance(node, list):
             for value in node:
                 check(value)
+
     check(strict)
 
 
@@ -108,19 +118,31 @@ def test_slim_schema_output_is_valid_for_the_full_schema() -> None:
     assert "Header" in names and "TextContent" in names
     assert names <= EMBEDDED_COMPONENTS | (set(component_names(CATALOG_SCHEMA)) - {"Form", "CarouselV2"})
     assert "Form" not in names
-    sample = {"component": "Card", "props": {"children": [
-        {"component": "Header", "props": {"title": "Hi"}},
-        {"component": "TextContent", "props": {"textMarkdown": "Body"}}]}}
+    sample = {
+        "component": "Card",
+        "props": {
+            "children": [
+                {"component": "Header", "props": {"title": "Hi"}},
+                {"component": "TextContent", "props": {"textMarkdown": "Body"}},
+            ]
+        },
+    }
     jsonschema.validate(sample, slim)
     jsonschema.validate(sample, CATALOG_SCHEMA)
-    assert CATALOG_SCHEMA == copy.deepcopy(CATALOG_SCHEMA)  # not mutated
+    assert copy.deepcopy(CATALOG_SCHEMA) == CATALOG_SCHEMA  # not mutated
 
 
 def test_slim_schema_caps_arrays_and_strings() -> None:
-    schema = {"type": "object", "properties": {
-        "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 50},
-        "name": {"type": "string"}, "note": {"type": "string"}}, "required": ["tags", "name"]}
+    schema = {
+        "type": "object",
+        "properties": {
+            "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 50},
+            "name": {"type": "string"},
+            "note": {"type": "string"},
+        },
+        "required": ["tags", "name"],
+    }
     slim = slim_schema(schema)
-    assert slim["properties"]["tags"]["maxItems"] == 4
-    assert slim["properties"]["tags"]["items"]["maxLength"] == 200
+    assert slim["properties"]["tags"]["maxItems"] == 3
+    assert slim["properties"]["tags"]["items"]["maxLength"] == 120
     assert set(slim["properties"]) == {"tags", "name"}

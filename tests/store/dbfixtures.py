@@ -1,4 +1,4 @@
-"""Database fixtures for SQLite (tmp file) and the real PostgreSQL at 127.0.0.1:5432 (fresh database per session).
+"""Database fixtures: SQLite (tmp file) and the real PostgreSQL at 127.0.0.1:5432 (a fresh database per run).
 
 Import the fixtures into a test module (`from store.dbfixtures import database, database_url, pg_url`)
 to run it on both backends.

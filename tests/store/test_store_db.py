@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
-from store.dbfixtures import create_pg_database_async, drop_pg_database_async
 
 from genui.store import Database
+from store.dbfixtures import create_pg_database_async, drop_pg_database_async
 
 EXPECTED_TABLES = {
     "alembic_version",
@@ -78,7 +78,10 @@ async def test_concurrent_migrations_from_separate_processes(backend: str, tmp_p
         else await create_pg_database_async()
     )
     try:
-        script = "import asyncio, sys; from genui.store import Database; asyncio.run(Database(sys.argv[1]).migrate())"
+        script = (
+            "import asyncio, sys; from genui.store import Database; "
+            "asyncio.run(Database(sys.argv[1]).migrate())"
+        )
         procs = [
             await asyncio.create_subprocess_exec(
                 sys.executable, "-c", script, url, stderr=asyncio.subprocess.PIPE

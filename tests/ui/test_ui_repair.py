@@ -1,4 +1,4 @@
-"""StreamRepairer: every yield renders (or is empty), the end is a complete valid C1 Response, repairs hold."""
+"""StreamRepairer: every yield renders (or is empty), the end is a complete valid C1 Response; repairs."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Literal
 
 import anyio
 import orjson
@@ -340,11 +340,11 @@ async def create_response(request: Request, who: Annotated[Principal, Depends(pr
             # Wait for the model's first event so a failure before any output gets its real HTTP status.
             first = await anext(events)
         except UpstreamError as exc:
-            await events.aclose()  # type: ignore[attr-defined]
+            await events.aclose()
             await run.fail(exc.status, exc.message, exc.code, "upstream_error")
             raise from_upstream(exc) from None
         except BaseException:
-            await events.aclose()  # type: ignore[attr-defined]
+            await events.aclose()
             await run.interrupt()
             raise
         headers.update({"cache-control": "no-cache", "x-accel-buffering": "no"})
@@ -354,7 +354,7 @@ async def create_response(request: Request, who: Annotated[Principal, Depends(pr
 
 async def _complete(run: Run) -> dict[str, Any]:
     try:
-        async with aclosing(cast(AsyncGenerator[TurnEvent, None], run.turn.events())) as events:
+        async with aclosing(run.turn.events()) as events:
             async for event in events:
                 run.handle(event)
     except UpstreamError as exc:
@@ -369,16 +369,16 @@ async def _complete(run: Run) -> dict[str, Any]:
     return await run.complete()
 
 
-async def _chain(first: TurnEvent, rest: AsyncIterator[TurnEvent]) -> AsyncGenerator[TurnEvent, None]:
+async def _chain(first: TurnEvent, rest: AsyncGenerator[TurnEvent, None]) -> AsyncGenerator[TurnEvent, None]:
     try:
         yield first
         async for event in rest:
             yield event
     finally:
-        await rest.aclose()  # type: ignore[attr-defined]
+        await rest.aclose()
 
 
-async def _stream(run: Run, first: TurnEvent, rest: AsyncIterator[TurnEvent]) -> AsyncIterator[bytes]:
+async def _stream(run: Run, first: TurnEvent, rest: AsyncGenerator[TurnEvent, None]) -> AsyncIterator[bytes]:
     builder = run.builder
     try:
         builder.created()

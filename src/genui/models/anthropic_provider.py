@@ -5,8 +5,9 @@ OpenAI chat-format requests are translated: system/developer messages become the
 turns of one role are merged, as the API requires alternation), OpenAI tools/tool_choice map to Anthropic's.
 Stream events map back: text deltas, `tool_use` blocks as OpenAI-style tool-call deltas (`input_json_delta`
 pieces are the arguments), usage from `message_start` + `message_delta`. `temperature`/`top_p` are not sent:
-the SDK (2.x) no longer accepts them, as current Claude models fix their sampling. Output is constrained by prompt only
-(`supports_json_schema = False`). The SDK's own retries are off: the router retries.
+the SDK (2.x) no longer accepts them, as current Claude models fix their sampling. Output is
+constrained by prompt only (`supports_json_schema = False`). The SDK's own retries are off: the router
+retries.
 """
 
 from __future__ import annotations

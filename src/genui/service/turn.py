@@ -56,6 +56,12 @@ def catalog_for(version: str | None) -> Catalog:
     return Catalog.default(max(eligible) if eligible else min(CATALOG_VERSIONS))
 
 
+@lru_cache(maxsize=256)
+def decoding_schema(catalog: Catalog) -> dict[str, Any]:
+    """The catalog's decoding schema, built once per (immutable, cached) catalog; providers only read it."""
+    return catalog.json_schema()
+
+
 def model_messages(catalog: Catalog, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The catalog prompt first, then the client's messages with C1 history turned into model-readable text."""
     out: list[dict[str, Any]] = [{"role": "system", "content": catalog.system_prompt()}]
@@ -167,7 +173,7 @@ class TurnRunner:
             temperature=req.temperature,
             top_p=req.top_p,
             stop=req.stop,
-            json_schema=catalog.json_schema(),
+            json_schema=decoding_schema(catalog),
             reasoning_effort=req.reasoning_effort,
             verbosity=req.verbosity,
             prompt_cache_key=req.prompt_cache_key,

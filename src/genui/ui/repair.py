@@ -1,14 +1,15 @@
 """StreamRepairer: the model's raw text deltas in, C1 Response text deltas out (streaming-repair.md).
 
-We never forward the model's bytes. The tokenizer walks the skeleton of what the model writes (envelope, Card,
-children lists, layout wrappers, TextContent text) and hands every other subtree over whole; each complete child
-is repaired by the catalog and appended to OUR serialization, which only ever grows:
+We never forward the model's bytes. The tokenizer walks the skeleton of what the model writes (envelope,
+Card, children lists, layout wrappers, TextContent text) and hands every other subtree over whole; each
+complete child is repaired by the catalog and appended to OUR serialization, which only ever grows:
 
-    <content thesys="true">{"component":{"component":"Card","props":{"children":[ child, child, ... ]}},"error":null}</content>
+    <content thesys="true">{"component":{"component":"Card","props":{"children":[ child, ... ]}},"error":null}
 
-(entity-escaped). Root-level TextContent text is streamed inside its string so a long paragraph grows on screen.
-Every delta we return ends between complete children or inside that text string, never inside an entity, key or
-component name, so each prefix of the output closes (c1-wire-format.md §3) to a valid tree or to nothing.
+then `</content>` (the body entity-escaped). Root-level TextContent text is streamed inside its string so a
+long paragraph grows on screen. Every delta we return ends between complete children or inside that text
+string, never inside an entity, key or component name, so each prefix of the output closes
+(c1-wire-format.md §3) to a valid tree or to nothing.
 """
 
 from __future__ import annotations
@@ -31,20 +32,22 @@ _ENVELOPE_CLOSE = '}},"error":null}'
 _TEXT_PROBE = "probe"
 _EMPTY_ANSWER = "The model returned an empty answer."
 
-# Layout-only wrappers whose children belong in the parent list (same set as registry._WRAPPERS, folded names).
+# Layout-only wrappers whose children go to the parent list (same set as registry._WRAPPERS; folded names).
 _WRAPPERS = frozenset(
-    {"stack", "vstack", "hstack", "grid", "container", "card", "box", "column", "columns", "row", "group", "div",
-     "fragment", "section", "view", "flex", "wrapper", "content"}
+    {"stack", "vstack", "hstack", "grid", "container", "card", "box", "column", "columns", "row", "group",
+     "div", "fragment", "section", "view", "flex", "wrapper", "content"}
 )  # fmt: skip
 _FOLD = re.compile(r"[^a-z0-9]")
 
-# Streamed markdown is sanitized piece by piece; a piece may not end inside a construct the sanitizer must see
-# whole: a tag or autolink (`<x ...`), an inline link target (`](url`), a reference definition line (`[x]: url`).
+# Streamed markdown is sanitized piece by piece; a piece may not end inside a construct the sanitizer must
+# see whole: a tag or autolink (`<x ...`), a link target (`](url`), a reference definition (`[x]: url`).
 _HOLD = re.compile(
-    r"<(script|style|iframe|object|embed|noscript|template|svg|math)\b(?:(?!</\1).)*\Z"  # a block dropped whole
+    r"<(script|style|iframe|object|embed|noscript|template|svg|math)\b(?:(?!</\1).)*\Z"  # dropped whole
     r"|<(?:[A-Za-z/!?][^>]*)?\Z|\]\Z|\]\(\s*<?[^)\s>]*\Z|(?:\A|\n)[ ]{0,3}\[[^\n]*\Z",
     re.IGNORECASE | re.DOTALL,
 )
+# Text sanitize_markdown returns unchanged and that cannot start a held construct (no < [ ] or controls).
+_PLAIN_TEXT = re.compile("[^<\\[\\]\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]*\\Z")
 _MAX_HOLD = 400  # beyond this a construct is neutralized (tag opener escaped, link broken) and released
 _JSON_SPECIAL = re.compile('["\\\\\x00-\x1f\u2028\u2029\ud800-\udfff]')
 _ENTITY_SPECIAL = re.compile("[&<>\"']")
@@ -187,11 +190,13 @@ class StreamRepairer:
         if self._raw_chars < self._max_fallback:
             self._raw.append(delta)
             self._raw_chars += len(delta)
-        mark = len(self._parts)
+        parts = self._parts
+        mark = len(parts)
         self._tokenizer.feed(delta)
-        if len(self._parts) == mark:
+        end = len(parts)
+        if end == mark:
             return ""
-        return "".join(self._parts[mark:])
+        return parts[mark] if end == mark + 1 else "".join(parts[mark:])
 
     def finish(self) -> str:
         """The rest of the response; afterwards `text` is a complete, valid C1 Response."""
@@ -520,6 +525,9 @@ class StreamRepairer:
 
     def string_part(self, text: str) -> None:
         if self._text_frame is None:
+            return
+        if not self._hold and _PLAIN_TEXT.match(text):
+            self._text_piece(text)  # nothing the markdown sanitizer would change or must see whole
             return
         self._hold += text
         self._release(final=False)

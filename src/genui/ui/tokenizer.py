@@ -69,11 +69,11 @@ class TokenHandler(Protocol):
         ...
 
     def captured(self, raw: str | None, complete: bool) -> None:
-        """A captured container's raw text (None when over the size or depth cap); complete=False if cut off."""
+        """A captured container's raw text (None over the size or depth cap); complete=False if cut off."""
         ...
 
     def begin_string(self) -> bool:
-        """A string value starts: True to receive it in pieces (string_part/end_string) instead of scalar()."""
+        """A string value starts: True to get it in pieces (string_part/end_string) instead of scalar()."""
         ...
 
     def string_part(self, text: str) -> None:
@@ -151,6 +151,20 @@ class JsonTokenizer:
         if self._carry:
             text = self._carry + text
             self._carry = ""
+        elif self._state == _STRING and self._str_stream and not self._high_surrogate:
+            # hot path: a delta inside a streamed string with no quote or backslash goes straight through
+            if _STR_SPECIAL[self._quote].search(text) is None:
+                self._h.string_part(text)
+                return
+        elif self._state == _CAPTURE and not (self._cap_comment or self._cap_escape or self._cap_over):
+            # hot path: a delta inside a captured value that cannot end it or change its nesting
+            quote = self._cap_quote
+            if (_STR_SPECIAL[quote] if quote else _CAP_STRUCT).search(text) is None:
+                size = self._cap_size + len(text)
+                if size <= self._max_capture:
+                    self._cap_size = size
+                    self._cap_parts.append(text)
+                    return
         n = len(text)
         i = 0
         h = self._h
@@ -472,10 +486,7 @@ class JsonTokenizer:
                         break
                     i = k + 1
                 else:
-                    if self._cap_star and text[i] == "/":
-                        k = i - 1
-                    else:
-                        k = text.find("*/", i)
+                    k = i - 1 if self._cap_star and text[i] == "/" else text.find("*/", i)
                     if k < 0:
                         self._cap_star = text.endswith("*")
                         i = n

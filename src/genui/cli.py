@@ -97,13 +97,17 @@ async def _with_keys(settings: Settings, action: Any) -> Any:
 @keys_app.command("create")
 def keys_create(
     name: Annotated[str, typer.Option("--name", help="A name for the key.")],
-    org: Annotated[str, typer.Option("--org", help="Organization (rate limits and data are per org).")] = "default",
+    org: Annotated[
+        str, typer.Option("--org", help="Organization (rate limits and data are per org).")
+    ] = "default",
     config: ConfigOption = None,
 ) -> None:
     """Create a key and print it once (only its hash is stored)."""
     settings = _settings(config)
     record, raw = asyncio.run(_with_keys(settings, lambda repo: repo.create(name, org=org)))
-    err_console.print(f"Created key [bold]{record.name}[/bold] ({record.id}) for org [bold]{record.org_name}[/bold].")
+    err_console.print(
+        f"Created key [bold]{record.name}[/bold] ({record.id}) for org [bold]{record.org_name}[/bold]."
+    )
     err_console.print("Store it now: it is not shown again.")
     print(raw)
 
@@ -115,7 +119,9 @@ def keys_list(config: ConfigOption = None) -> None:
     records = asyncio.run(_with_keys(settings, lambda repo: repo.list()))
     table = Table("id", "name", "org", "prefix", "created", "revoked")
     for r in records:
-        table.add_row(r.id, r.name, r.org_name, r.prefix, str(r.created_at)[:19], str(r.revoked_at or "")[:19])
+        table.add_row(
+            r.id, r.name, r.org_name, r.prefix, str(r.created_at)[:19], str(r.revoked_at or "")[:19]
+        )
     console.print(table)
 
 
@@ -199,7 +205,16 @@ def c1_tree(text: str) -> Tree:
     return tree
 
 
-_LABEL_PROPS = ("title", "heading", "textMarkdown", "children", "label", "name", "description", "followUpText")
+_LABEL_PROPS = (
+    "title",
+    "heading",
+    "textMarkdown",
+    "children",
+    "label",
+    "name",
+    "description",
+    "followUpText",
+)
 
 
 def _add_node(parent: Tree, node: Any) -> None:

@@ -1,4 +1,4 @@
-"""Settings: flags > environment (`GENUI_*`, nested with `__`) > TOML config file (`GENUI_CONFIG`) > defaults."""
+"""Settings: flags > environment (`GENUI_*`, nested with `__`) > TOML file (`GENUI_CONFIG`) > defaults."""
 
 from __future__ import annotations
 

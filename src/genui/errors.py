@@ -1,4 +1,4 @@
-"""The one error type every layer raises for a client-visible failure; the API turns it into the OpenAI body."""
+"""The one error type every layer raises for a client-visible failure; the API renders the OpenAI body."""
 
 from __future__ import annotations
 

@@ -151,7 +151,11 @@ TOOLS: list[Any] = [
         "function": {
             "name": "get_weather",
             "description": "Weather for a city",
-            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+            "parameters": {
+                "type": "object",
+                "properties": {"city": {"type": "string"}},
+                "required": ["city"],
+            },
         },
     }
 ]
@@ -162,8 +166,9 @@ def test_tools_are_passed_and_tool_calls_returned_non_stream(
     server: LiveServer, scripted_upstream: ScriptedUpstream
 ) -> None:
     scripted_upstream.push(Step(text=None, tool_calls=[CALL], finish_reason="tool_calls"))
-    completion = client(server).chat.completions.create(**ask(tools=TOOLS, tool_choice="auto",
-                                                              parallel_tool_calls=False))
+    completion = client(server).chat.completions.create(
+        **ask(tools=TOOLS, tool_choice="auto", parallel_tool_calls=False)
+    )
     sent = scripted_upstream.requests[-1]
     assert sent["tools"][0]["function"]["name"] == "get_weather"
     assert sent["tool_choice"] == "auto" and sent["parallel_tool_calls"] is False
@@ -196,8 +201,17 @@ def test_tool_round_trip_reaches_the_model(server: LiveServer, scripted_upstream
         tools=TOOLS,
         messages=[
             {"role": "user", "content": "Weather in Paris?"},
-            {"role": "assistant", "content": None, "tool_calls": [
-                {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}]},
+            {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {
+                        "id": "call_1",
+                        "type": "function",
+                        "function": {"name": "get_weather", "arguments": "{}"},
+                    }
+                ],
+            },
             {"role": "tool", "tool_call_id": "call_1", "content": '{"temp": 21}'},
         ],
     )
@@ -224,7 +238,9 @@ def test_hostile_upstream_output_is_repaired_and_sanitized(
     assert "TextContent" in components and "Stack" not in components
 
 
-def test_prose_only_answer_becomes_a_text_card(server: LiveServer, scripted_upstream: ScriptedUpstream) -> None:
+def test_prose_only_answer_becomes_a_text_card(
+    server: LiveServer, scripted_upstream: ScriptedUpstream
+) -> None:
     scripted_upstream.push(Step(text="I am sorry, I can only answer in prose today."))
     text = client(server).chat.completions.create(**ask()).choices[0].message.content or ""
     children = card_children(text)
@@ -275,8 +291,9 @@ def test_n_other_than_1_is_a_400(server: LiveServer) -> None:
 
 def test_unknown_model_is_model_not_found(server: LiveServer) -> None:
     with pytest.raises(openai.BadRequestError) as info:
-        client(server).chat.completions.create(model="c1/nope/nothing/v-20260101",
-                                               messages=[{"role": "user", "content": "x"}])
+        client(server).chat.completions.create(
+            model="c1/nope/nothing/v-20260101", messages=[{"role": "user", "content": "x"}]
+        )
     assert info.value.code == "model_not_found"
 
 
@@ -299,19 +316,26 @@ def test_thesys_metadata_shapes_the_prompt(server: LiveServer, scripted_upstream
     [
         ({"model": FAKE_MODEL}, "messages"),
         ({"model": FAKE_MODEL, "messages": [{"role": "wizard", "content": "x"}]}, "messages[0].role"),
-        ({"model": FAKE_MODEL, "messages": [{"role": "user", "content": "x"}], "temperature": 7}, "temperature"),
+        (
+            {"model": FAKE_MODEL, "messages": [{"role": "user", "content": "x"}], "temperature": 7},
+            "temperature",
+        ),
     ],
 )
 def test_validation_errors_are_400_not_422(server: LiveServer, body: dict[str, Any], param: str) -> None:
-    r = httpx.post(server.embed_url + "/chat/completions", json=body,
-                   headers={"authorization": f"Bearer {server.key}"})
+    r = httpx.post(
+        server.embed_url + "/chat/completions", json=body, headers={"authorization": f"Bearer {server.key}"}
+    )
     assert r.status_code == 400
     assert r.json()["error"]["param"] == param
 
 
 def test_invalid_json_body_is_400(server: LiveServer) -> None:
-    r = httpx.post(server.embed_url + "/chat/completions", content=b"{oops",
-                   headers={"authorization": f"Bearer {server.key}", "content-type": "application/json"})
+    r = httpx.post(
+        server.embed_url + "/chat/completions",
+        content=b"{oops",
+        headers={"authorization": f"Bearer {server.key}", "content-type": "application/json"},
+    )
     assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_json"
 
 
@@ -319,16 +343,26 @@ def test_audio_is_rejected(server: LiveServer) -> None:
     with pytest.raises(openai.BadRequestError):
         client(server).chat.completions.create(
             model=FAKE_MODEL,
-            messages=[{"role": "user", "content": [{"type": "input_audio",
-                                                    "input_audio": {"data": "AAAA", "format": "wav"}}]}],
+            messages=[
+                {
+                    "role": "user",
+                    "content": [{"type": "input_audio", "input_audio": {"data": "AAAA", "format": "wav"}}],
+                }
+            ],
         )
 
 
 def test_ignored_parameters_are_accepted(server: LiveServer, scripted_upstream: ScriptedUpstream) -> None:
     scripted_upstream.push(Step(text=UI))
     completion = client(server).chat.completions.create(
-        **ask(frequency_penalty=0.5, presence_penalty=0.1, logit_bias={"50256": -100}, seed=3,
-              response_format={"type": "json_object"}, service_tier="auto")
+        **ask(
+            frequency_penalty=0.5,
+            presence_penalty=0.1,
+            logit_bias={"50256": -100},
+            seed=3,
+            response_format={"type": "json_object"},
+            service_tier="auto",
+        )
     )
     assert completion.choices[0].message.content
     assert "frequency_penalty" not in scripted_upstream.requests[-1]
@@ -337,8 +371,9 @@ def test_ignored_parameters_are_accepted(server: LiveServer, scripted_upstream: 
 def test_body_limit_is_413(make_server: Callable[..., LiveServer]) -> None:
     server = make_server(max_body_bytes=4096)
     big = ask(messages=[{"role": "user", "content": "x" * 10_000}])
-    r = httpx.post(server.embed_url + "/chat/completions", json=big,
-                   headers={"authorization": f"Bearer {server.key}"})
+    r = httpx.post(
+        server.embed_url + "/chat/completions", json=big, headers={"authorization": f"Bearer {server.key}"}
+    )
     assert r.status_code == 413 and r.json()["error"]["code"] == "request_too_large"
 
 
@@ -376,8 +411,9 @@ def test_output_token_limit_settles_after_the_call(
     assert info.value.response.headers["x-ratelimit-limit-output-tokens"] == "50"
 
 
-def test_upstream_failure_maps_to_5xx(make_server: Callable[..., LiveServer],
-                                      scripted_upstream: ScriptedUpstream) -> None:
+def test_upstream_failure_maps_to_5xx(
+    make_server: Callable[..., LiveServer], scripted_upstream: ScriptedUpstream
+) -> None:
     server = make_server()
     scripted_upstream.push(Step(status=500), Step(status=500), Step(status=500))
     with pytest.raises(openai.APIStatusError) as info:
@@ -408,7 +444,10 @@ def test_health_ready_metrics_and_docs(server: LiveServer) -> None:
 def test_models_list_has_alias_and_configured_models(server: LiveServer) -> None:
     ids = [m.id for m in client(server).models.list()]
     assert ids[0] == "c1-embed-latest" and FAKE_MODEL in ids
-    assert httpx.get(server.url + "/v1/models", headers={"authorization": f"Bearer {server.key}"}).status_code == 200
+    assert (
+        httpx.get(server.url + "/v1/models", headers={"authorization": f"Bearer {server.key}"}).status_code
+        == 200
+    )
 
 
 def test_request_id_is_echoed(server: LiveServer) -> None:

@@ -23,10 +23,16 @@ def test_openai_npm_client_streams_a_valid_c1_response(
 ) -> None:
     assert shutil.which("node") and shutil.which("npm"), "node and npm are needed (Debian packages)"
     if not (NODE_DIR / "node_modules" / "openai").exists():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=NODE_DIR, check=True, timeout=500)
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=NODE_DIR, check=True, timeout=500
+        )
     out = subprocess.run(
         ["node", "stream.mjs", server.embed_url, server.key, FAKE_MODEL],
-        cwd=NODE_DIR, capture_output=True, text=True, timeout=120, check=True,
+        cwd=NODE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert len(result["ids"]) == 1

@@ -45,7 +45,10 @@ upstream_model = "fake-model"
 def genui(*args: str, config: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "genui.cli", *args, "--config", str(config)],
-        capture_output=True, text=True, timeout=60, env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -53,8 +56,21 @@ class Serve:
     def __init__(self, config: Path, port: int, *flags: str, env: dict[str, str] | None = None) -> None:
         self.url = f"http://127.0.0.1:{port}"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "genui.cli", "serve", "--port", str(port), "--config", str(config), *flags],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})},
+            [
+                sys.executable,
+                "-m",
+                "genui.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--config",
+                str(config),
+                *flags,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **(env or {})},
         )
         deadline = time.monotonic() + 30
         while True:
@@ -65,7 +81,9 @@ class Serve:
                 pass
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError(f"genui serve did not start: {self.proc.stderr.read() if self.proc.stderr else ''}")
+                raise RuntimeError(
+                    f"genui serve did not start: {self.proc.stderr.read() if self.proc.stderr else ''}"
+                )
             time.sleep(0.1)
 
     def stop(self) -> None:
@@ -101,9 +119,11 @@ def test_keys_cli_and_a_served_process(config: Path, servers: list[Serve]) -> No
     server = Serve(config, free_port())
     servers.append(server)
     client = OpenAI(base_url=server.url + "/v1/embed", api_key=key, max_retries=0)
-    text = client.chat.completions.create(
-        model=FAKE_MODEL, messages=[{"role": "user", "content": "hi"}]
-    ).choices[0].message.content
+    text = (
+        client.chat.completions.create(model=FAKE_MODEL, messages=[{"role": "user", "content": "hi"}])
+        .choices[0]
+        .message.content
+    )
     assert text and text.startswith('<content thesys="true">')
     assert genui("keys", "revoke", "cli-key", config=config).returncode == 0
     time.sleep(10.5)  # the server's key cache holds a verification for 10 s
@@ -123,7 +143,9 @@ def test_two_processes_share_the_rate_limit_through_redis(
     tmp_path: Path, scripted_upstream: ScriptedUpstream, servers: list[Serve]
 ) -> None:
     config = write_config(
-        tmp_path / "shared.toml", scripted_upstream, tmp_path / "shared",
+        tmp_path / "shared.toml",
+        scripted_upstream,
+        tmp_path / "shared",
         extra=f'rate_limit_storage = "{REDIS_URL}"\nrequests_per_minute = 5',
     )
     created = genui("keys", "create", "--name", "shared", config=config)

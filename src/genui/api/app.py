@@ -15,6 +15,7 @@ from genui.api.errors import install_error_handlers
 from genui.api.middleware import RequestContext
 from genui.config import Settings
 from genui.limits.ratelimit import RateLimiter
+from genui.limits.usage import UsageRecorder
 from genui.models.registry import ModelRegistry
 from genui.models.router import Router
 from genui.service.turn import TurnRunner
@@ -56,13 +57,15 @@ async def build_state(settings: Settings) -> AppState:
         input_tokens_per_minute=settings.input_tokens_per_minute,
         output_tokens_per_minute=settings.output_tokens_per_minute,
     )
+    usage = UsageRepository(db)
     state = AppState(
         settings=settings,
         db=db,
         keys=keys,
         responses=ResponseRepository(db),
         conversations=ConversationRepository(db),
-        usage=UsageRepository(db),
+        usage=usage,
+        recorder=UsageRecorder(usage.record_many),
         registry=registry,
         router=router,
         runner=TurnRunner(registry, router),
@@ -74,6 +77,7 @@ async def build_state(settings: Settings) -> AppState:
 
 
 async def close_state(state: AppState) -> None:
+    await state.recorder.aclose()
     await state.router.aclose()
     await state.limiter.aclose()
     await state.db.dispose()

@@ -14,9 +14,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from genui.api.deps import AppState, Principal, get_state, principal
+from genui.api.deps import AppState, Principal, get_state, principal, settle_usage
 from genui.api.errors import from_upstream, from_validation, json_response
-from genui.api.metrics import TOKENS
 from genui.errors import ApiError
 from genui.limits.ratelimit import estimate_tokens
 from genui.models.base import Finish, ToolCallDelta, UpstreamError, Usage
@@ -25,6 +24,7 @@ from genui.ui import ThesysMetadata, parse_thesys_metadata
 
 log = logging.getLogger("genui.chat")
 router = APIRouter(tags=["chat"])
+
 
 class FunctionDef(BaseModel):
     model_config = ConfigDict(extra="allow")
@@ -110,11 +110,19 @@ def parse_chat_request(raw: bytes) -> ChatRequest:
         raise ApiError(400, "Only n=1 is supported.", param="n", code="invalid_value")
     if req.functions is not None or req.function_call is not None:
         param = "functions" if req.functions is not None else "function_call"
-        raise ApiError(400, f"'{param}' is deprecated: use 'tools' and 'tool_choice'.", param=param,
-                       code="unsupported_parameter")
+        raise ApiError(
+            400,
+            f"'{param}' is deprecated: use 'tools' and 'tool_choice'.",
+            param=param,
+            code="unsupported_parameter",
+        )
     if req.stream_options is not None and not req.stream:
-        raise ApiError(400, "'stream_options' is only allowed when 'stream' is true.", param="stream_options",
-                       code="invalid_value")
+        raise ApiError(
+            400,
+            "'stream_options' is only allowed when 'stream' is true.",
+            param="stream_options",
+            code="invalid_value",
+        )
     return req
 
 
@@ -124,8 +132,9 @@ def thesys_of(metadata: dict[str, str] | None) -> ThesysMetadata | None:
     try:
         return parse_thesys_metadata(metadata["thesys"])
     except ValueError as exc:
-        raise ApiError(400, f"Invalid 'metadata.thesys': {exc}", param="metadata.thesys",
-                       code="invalid_value") from None
+        raise ApiError(
+            400, f"Invalid 'metadata.thesys': {exc}", param="metadata.thesys", code="invalid_value"
+        ) from None
 
 
 def turn_request(req: ChatRequest, org_id: str) -> TurnRequest:
@@ -145,6 +154,7 @@ def turn_request(req: ChatRequest, org_id: str) -> TurnRequest:
         verbosity=req.verbosity,
         prompt_cache_key=req.prompt_cache_key,
         org_id=org_id,
+        stream=req.stream,
     )
 
 
@@ -171,18 +181,6 @@ def usage_body(usage: Usage) -> dict[str, Any]:
             "rejected_prediction_tokens": 0,
         },
     }
-
-
-async def _settle(state: AppState, who: Principal, model: str, usage: Usage | None) -> None:
-    if usage is None:
-        return
-    TOKENS.labels("input").inc(usage.input_tokens)
-    TOKENS.labels("output").inc(usage.output_tokens)
-    await state.limiter.settle(who.org_id, usage.output_tokens)
-    try:
-        await state.usage.record(who.org_id, who.key_id, model, usage.input_tokens, usage.output_tokens)
-    except Exception:  # accounting must never fail a finished answer
-        log.exception("could not record usage")
 
 
 @router.post("/v1/embed/chat/completions")
@@ -240,7 +238,7 @@ async def _complete(
                     finish = event.reason
     except UpstreamError as exc:
         raise from_upstream(exc) from None
-    await _settle(state, who, turn.model_name, usage)
+    await settle_usage(state, who, turn.model_name, usage)
     message: dict[str, Any] = {
         "role": "assistant",
         "content": "".join(text) if text else None,
@@ -273,8 +271,12 @@ async def _stream(
     include_usage: bool,
 ) -> AsyncIterator[bytes]:
     head = (
-        b'{"id":' + orjson.dumps(completion_id) + b',"object":"chat.completion.chunk","created":'
-        + str(created).encode() + b',"model":' + orjson.dumps(turn.model_name)
+        b'{"id":'
+        + orjson.dumps(completion_id)
+        + b',"object":"chat.completion.chunk","created":'
+        + str(created).encode()
+        + b',"model":'
+        + orjson.dumps(turn.model_name)
         + b',"system_fingerprint":null,"choices":[{"index":0,"delta":'
     )
     tail = b',"logprobs":null,"finish_reason":null}]' + (b',"usage":null}' if include_usage else b"}")
@@ -307,7 +309,9 @@ async def _stream(
                         "created": created,
                         "model": turn.model_name,
                         "system_fingerprint": None,
-                        "choices": [{"index": 0, "delta": {}, "logprobs": None, "finish_reason": event.reason}],
+                        "choices": [
+                            {"index": 0, "delta": {}, "logprobs": None, "finish_reason": event.reason}
+                        ],
                     }
                     if include_usage:
                         finish["usage"] = None
@@ -324,7 +328,7 @@ async def _stream(
         err = ApiError(500, "The server had an error while processing your request.", type="server_error")
         yield b"data: " + orjson.dumps(err.body()) + b"\n\n"
         return
-    await _settle(state, who, turn.model_name, usage)
+    await settle_usage(state, who, turn.model_name, usage)
     if include_usage and usage is not None:
         last = {
             "id": completion_id,

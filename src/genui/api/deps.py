@@ -9,9 +9,12 @@ from typing import Any
 
 from fastapi import Request
 
+from genui.api.metrics import TOKENS
 from genui.config import Settings
 from genui.errors import ApiError
 from genui.limits.ratelimit import RateLimiter
+from genui.limits.usage import UsageRecorder
+from genui.models.base import Usage
 from genui.models.registry import ModelRegistry
 from genui.models.router import Router
 from genui.service.turn import TurnRunner
@@ -64,6 +67,7 @@ class AppState:
     router: Router
     runner: TurnRunner
     limiter: RateLimiter
+    recorder: UsageRecorder
     local_org_id: str | None = None
     key_cache: KeyCache = field(default_factory=KeyCache)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -114,3 +118,13 @@ async def principal(request: Request) -> Principal:
         )
     request.state.principal = found
     return found
+
+
+async def settle_usage(state: AppState, who: Principal, model: str, usage: Usage | None) -> None:
+    """After a turn: count the tokens, charge the output to the rate limit and queue the usage row."""
+    if usage is None:
+        return
+    TOKENS.labels("input").inc(usage.input_tokens)
+    TOKENS.labels("output").inc(usage.output_tokens)
+    await state.limiter.settle(who.org_id, usage.output_tokens)
+    state.recorder.record(who.org_id, who.key_id, model, usage.input_tokens, usage.output_tokens)

@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 import orjson
-
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
@@ -69,16 +68,26 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404:
             err = ApiError(404, f"Unknown path: {request.method} {request.url.path}", code="not_found")
         elif exc.status_code == 405:
-            err = ApiError(405, f"Method {request.method} not allowed on {request.url.path}",
-                           type="invalid_request_error", code="method_not_allowed")
+            err = ApiError(
+                405,
+                f"Method {request.method} not allowed on {request.url.path}",
+                type="invalid_request_error",
+                code="method_not_allowed",
+            )
         else:
             err = ApiError(exc.status_code, str(exc.detail))
         return error_response(err)
 
     async def on_unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", extra={"path": request.url.path})
-        return error_response(ApiError(500, "The server had an error while processing your request.",
-                                       type="server_error", code="internal_error"))
+        return error_response(
+            ApiError(
+                500,
+                "The server had an error while processing your request.",
+                type="server_error",
+                code="internal_error",
+            )
+        )
 
     app.add_exception_handler(ApiError, on_api_error)
     app.add_exception_handler(UpstreamError, on_upstream)

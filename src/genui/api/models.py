@@ -30,11 +30,14 @@ async def list_models(request: Request, who: Annotated[Principal, Depends(princi
 
 @router.get("/v1/embed/models/{model_id:path}")
 @router.get("/v1/models/{model_id:path}", include_in_schema=False)
-async def get_model(request: Request, model_id: str, who: Annotated[Principal, Depends(principal)]) -> Response:
+async def get_model(
+    request: Request, model_id: str, who: Annotated[Principal, Depends(principal)]
+) -> Response:
     state = get_state(request)
     try:
         resolved = state.registry.resolve(model_id)
     except ApiError:
-        raise ApiError(404, f"The model '{model_id}' does not exist.", param="model",
-                       code="model_not_found") from None
+        raise ApiError(
+            404, f"The model '{model_id}' does not exist.", param="model", code="model_not_found"
+        ) from None
     return json_response(_model(model_id, resolved.provider_name))

@@ -18,9 +18,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from genui.api.deps import AppState, Principal, get_state, principal
+from genui.api.deps import AppState, Principal, get_state, principal, settle_usage
 from genui.api.errors import from_upstream, from_validation, json_response
-from genui.api.metrics import TOKENS
 from genui.errors import ApiError
 from genui.limits.ratelimit import estimate_tokens
 from genui.models.base import Finish, ToolCallDelta, UpstreamError, Usage
@@ -230,19 +229,8 @@ class Run:
         return final
 
     async def _settle(self, usage: Usage | None) -> None:
-        if usage is None:
-            return
-        TOKENS.labels("input").inc(usage.input_tokens)
-        TOKENS.labels("output").inc(usage.output_tokens)
         try:
-            await self.state.limiter.settle(self.who.org_id, usage.output_tokens)
-            await self.state.usage.record(
-                self.who.org_id,
-                self.who.key_id,
-                self.turn.model_name,
-                usage.input_tokens,
-                usage.output_tokens,
-            )
+            await settle_usage(self.state, self.who, self.turn.model_name, usage)
         except Exception:  # accounting must never fail a finished answer
             log.exception("could not record usage")
 
@@ -298,6 +286,7 @@ async def create_response(request: Request, who: Annotated[Principal, Depends(pr
         verbosity=req.text.verbosity if req.text else None,
         prompt_cache_key=req.prompt_cache_key,
         org_id=org,
+        stream=bool(req.stream),
     )
     headers = await state.limiter.acquire(org, estimate_tokens(message_chars(messages)))
     turn = await state.runner.start(turn_req)

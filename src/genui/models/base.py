@@ -65,6 +65,8 @@ class ModelRequest:
     reasoning_effort: str | None = None
     verbosity: str | None = None
     prompt_cache_key: str | None = None
+    # False when the caller needs only the whole answer: a provider may then make one non-streaming call.
+    stream: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -75,7 +75,9 @@ class Router:
             )
         return config
 
-    async def stream(self, resolved: ResolvedModel, request: ModelRequest) -> AsyncIterator[ModelEvent]:
+    async def stream(
+        self, resolved: ResolvedModel, request: ModelRequest
+    ) -> AsyncGenerator[ModelEvent, None]:
         chain = [resolved] + [self.registry.resolve(name) for name in resolved.fallbacks]
         last_error: UpstreamError | None = None
         for model in chain:

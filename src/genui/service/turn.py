@@ -45,6 +45,8 @@ class TurnRequest:
     verbosity: str | None = None
     prompt_cache_key: str | None = None
     org_id: str | None = None
+    # False when the client wants one whole answer: the upstream call need not stream either.
+    stream: bool = True
 
 
 @lru_cache(maxsize=32)
@@ -63,7 +65,7 @@ def decoding_schema(catalog: Catalog) -> dict[str, Any]:
 
 
 def model_messages(catalog: Catalog, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The catalog prompt first, then the client's messages with C1 history turned into model-readable text."""
+    """The catalog prompt, then the client's messages with C1 history turned into model-readable text."""
     out: list[dict[str, Any]] = [{"role": "system", "content": catalog.system_prompt()}]
     for message in messages:
         role = message.get("role")
@@ -106,7 +108,9 @@ def message_chars(messages: list[dict[str, Any]]) -> int:
 class Turn:
     """A started turn: the resolved model, the catalog in force and the request sent upstream."""
 
-    def __init__(self, router: Router, resolved: ResolvedModel, catalog: Catalog, request: ModelRequest) -> None:
+    def __init__(
+        self, router: Router, resolved: ResolvedModel, catalog: Catalog, request: ModelRequest
+    ) -> None:
         self.router = router
         self.resolved = resolved
         self.catalog = catalog
@@ -118,7 +122,7 @@ class Turn:
         return self.resolved.name
 
     async def events(self) -> AsyncGenerator[TurnEvent, None]:
-        """C1 text, tool-call deltas, then usage and the finish reason; closing this cancels the model call."""
+        """C1 text and tool-call deltas, then usage and the finish; closing this cancels the model call."""
         repairer = self.repairer
         wrote_text = False
         called_tool = False
@@ -140,7 +144,7 @@ class Turn:
                     usage = event
                 elif isinstance(event, Finish):
                     finish = event
-        # A turn that only calls tools has no UI (content null, as OpenAI answers); any other gets a valid one.
+        # A turn that only calls tools has no UI (content null, as OpenAI answers); others get a valid one.
         if wrote_text or not called_tool:
             rest = repairer.finish()
             if rest:
@@ -177,5 +181,6 @@ class TurnRunner:
             reasoning_effort=req.reasoning_effort,
             verbosity=req.verbosity,
             prompt_cache_key=req.prompt_cache_key,
+            stream=req.stream,
         )
         return Turn(self.router, resolved, catalog, request)

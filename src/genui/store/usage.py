@@ -37,6 +37,15 @@ class UsageRepository:
                 )
             )
 
+    async def record_many(self, rows: list[tuple[str, str | None, str, int, int]]) -> None:
+        """Several (org_id, key_id, model, input_tokens, output_tokens) rows in one transaction."""
+        now = utcnow()
+        async with self.db.transaction() as session:
+            session.add_all(
+                UsageRecord(org_id=o, key_id=k, model=m, input_tokens=i, output_tokens=out, created_at=now)
+                for o, k, m, i, out in rows
+            )
+
     async def totals(self, org_id: str, since: datetime | None = None) -> UsageTotals:
         query = select(
             func.count(UsageRecord.id),

@@ -108,3 +108,16 @@ def test_hostile_output_ends_valid_and_safe(path: Path) -> None:
         assert len(children) <= expect.get("max_children", 100)
         finals.add(flat)
     assert finals
+
+
+# Duplicate keys: `complete` keeps the last (as JSON parsers do); the streaming walk may have sent the first.
+SAME_WHOLE_AND_STREAMED = [p for p in FILES if "duplicate-keys" not in p.stem]
+
+
+@pytest.mark.parametrize("path", SAME_WHOLE_AND_STREAMED, ids=[p.stem for p in SAME_WHOLE_AND_STREAMED])
+def test_complete_matches_the_streaming_walk(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    catalog = Catalog.default()
+    streamed = StreamRepairer(catalog)
+    expected = streamed.feed(text) + streamed.finish()
+    assert StreamRepairer(catalog).complete(text) == expected

@@ -159,3 +159,16 @@ def test_random_trees_under_random_chunkings(
     readings = check_stream(VIEW, yields)  # (a) at every yield
     assert readings[-1].status == VALID
     assert VIEW.final_tree(repairer.text) == node("Card", children=children)  # (b) and meaning kept
+
+
+@settings(max_examples=60, deadline=None)
+@given(children=st.lists(child, min_size=1, max_size=5), form=shape, kwargs=style)
+def test_complete_equals_feed_then_finish(
+    children: list[dict[str, Any]], form: str, kwargs: dict[str, Any]
+) -> None:
+    src = serialize(children, form, kwargs)
+    streamed = StreamRepairer(CATALOG)
+    expected = streamed.feed(src) + streamed.finish()
+    whole = StreamRepairer(CATALOG)
+    assert whole.complete(src) == expected
+    assert whole.repairs == streamed.repairs

@@ -128,12 +128,16 @@ class Turn:
         called_tool = False
         usage: Usage | None = None
         finish: Finish | None = None
+        whole: list[str] | None = None if self.request.stream else []
         async with aclosing(self.router.stream(self.resolved, self.request)) as upstream:
             async for event in upstream:
                 if isinstance(event, TextDelta):
                     if not wrote_text and not event.text.strip():
                         continue
                     wrote_text = True
+                    if whole is not None:
+                        whole.append(event.text)
+                        continue
                     out = repairer.feed(event.text)
                     if out:
                         yield TextOut(out)
@@ -146,7 +150,7 @@ class Turn:
                     finish = event
         # A turn that only calls tools has no UI (content null, as OpenAI answers); others get a valid one.
         if wrote_text or not called_tool:
-            rest = repairer.finish()
+            rest = repairer.complete("".join(whole)) if whole else repairer.finish()
             if rest:
                 yield TextOut(rest)
         if usage is None:

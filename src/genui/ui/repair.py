@@ -117,6 +117,48 @@ class _Frame:
         self.text_open = False
 
 
+def _plain_card_children(text: str) -> list[object] | None:
+    """The children of `text` when it is exactly one strict-JSON Card (bare or in the envelope) with only
+    children; None for anything the streaming walk must handle itself."""
+    body = text.strip()
+    if not (body.startswith("{") and body.endswith("}")):
+        return None
+    try:
+        value = orjson.loads(body)  # strict: NaN, huge ints, lone surrogates take the streaming walk
+    except orjson.JSONDecodeError:
+        return None
+    if (
+        isinstance(value, dict)
+        and set(value) == {"component", "error"}
+        and isinstance(value["component"], dict)
+    ):
+        if value["error"] is not None:
+            return None
+        value = value["component"]
+    if not isinstance(value, dict) or set(value) != {"component", "props"} or value["component"] != "Card":
+        return None
+    props = value["props"]
+    if not isinstance(props, dict) or set(props) != {"children"} or not isinstance(props["children"], list):
+        return None
+    children: list[object] = props["children"]
+    return children
+
+
+def _deeper_than(value: dict[str, object] | list[object], limit: int) -> bool:
+    """Whether containers nest more than `limit` levels (the streaming walk drops those: let it decide)."""
+    level: list[Any] = [value]
+    for _ in range(limit):
+        level = [
+            item
+            for container in level
+            for item in (container.values() if isinstance(container, dict) else container)
+            if isinstance(item, dict | list)
+        ]
+        if not level:
+            return False
+    return True
+
+
 class StreamRepairer:
     """Model text deltas in, C1 Response text deltas out; every prefix of the output renders (or is empty)."""
 
@@ -197,6 +239,21 @@ class StreamRepairer:
         if end == mark:
             return ""
         return parts[mark] if end == mark + 1 else "".join(parts[mark:])
+
+    def complete(self, text: str) -> str:
+        """The whole answer at once, about 4x faster than `feed(text) + finish()` for a plain strict-JSON Card
+        and the same output (with duplicate keys the last one wins here; the streaming walk, which may
+        already have sent the first, keeps that)."""
+        children = None if self._started or self._finished else _plain_card_children(text)
+        if children is None or _deeper_than(children, self._max_depth - 4):
+            return self.feed(text) + self.finish()
+        if self._raw_chars < self._max_fallback:
+            self._raw.append(text)
+            self._raw_chars += len(text)
+        mark = len(self._parts)
+        for child in children:  # the same per-child commit the streaming walk makes
+            self._commit(child)
+        return "".join(self._parts[mark:]) + self.finish()
 
     def finish(self) -> str:
         """The rest of the response; afterwards `text` is a complete, valid C1 Response."""

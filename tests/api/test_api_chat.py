@@ -453,3 +453,22 @@ def test_models_list_has_alias_and_configured_models(server: LiveServer) -> None
 def test_request_id_is_echoed(server: LiveServer) -> None:
     r = httpx.get(server.url + "/healthz", headers={"x-request-id": "req_test_1"})
     assert r.headers["x-request-id"] == "req_test_1"
+
+
+def test_client_disconnect_cancels_the_upstream_call(
+    server: LiveServer, scripted_upstream: ScriptedUpstream
+) -> None:
+    import time
+
+    pieces = [f'{{"component":"TextContent","props":{{"textMarkdown":"part {i}"}}}},' for i in range(40)]
+    chunks = ['{"component":"Card","props":{"children":[', *pieces, "]}}"]
+    scripted_upstream.push(Step(chunks=chunks, chunk_delay=0.1))
+    stream = client(server).chat.completions.create(**ask(stream=True))
+    for n, _ in enumerate(stream):
+        if n == 3:
+            break
+    stream.close()  # the client hangs up after a few chunks of a ~4 s answer
+    deadline = time.monotonic() + 3
+    while scripted_upstream.abandoned_streams == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert scripted_upstream.abandoned_streams == 1

@@ -9,13 +9,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import openai
 import pytest
 from openai import OpenAI
 
 from fakes.upstream import ScriptedUpstream
-from support import FAKE_MODEL, free_port
+from support import FAKE_MODEL, ServeProcess
 
 REDIS_URL = "redis://127.0.0.1:6379"
 
@@ -52,71 +51,28 @@ def genui(*args: str, config: Path, env: dict[str, str] | None = None) -> subpro
     )
 
 
-class Serve:
-    def __init__(self, config: Path, port: int, *flags: str, env: dict[str, str] | None = None) -> None:
-        self.url = f"http://127.0.0.1:{port}"
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "genui.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--config",
-                str(config),
-                *flags,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, **(env or {})},
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(self.url + "/readyz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(
-                    f"genui serve did not start: {self.proc.stderr.read() if self.proc.stderr else ''}"
-                )
-            time.sleep(0.1)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-
-
 @pytest.fixture
 def config(tmp_path: Path, scripted_upstream: ScriptedUpstream) -> Path:
     return write_config(tmp_path / "genui.toml", scripted_upstream, tmp_path / "data")
 
 
 @pytest.fixture
-def servers() -> Iterator[list[Serve]]:
-    started: list[Serve] = []
+def servers() -> Iterator[list[ServeProcess]]:
+    started: list[ServeProcess] = []
     yield started
     for s in started:
         s.stop()
 
 
 @pytest.mark.slow
-def test_keys_cli_and_a_served_process(config: Path, servers: list[Serve]) -> None:
+def test_keys_cli_and_a_served_process(config: Path, servers: list[ServeProcess]) -> None:
     created = genui("keys", "create", "--name", "cli-key", "--org", "acme", config=config)
     assert created.returncode == 0, created.stderr
     key = created.stdout.strip().splitlines()[-1]
     assert key.startswith("sk-")
     listed = genui("keys", "list", config=config)
     assert "cli-key" in listed.stdout and key not in listed.stdout
-    server = Serve(config, free_port())
+    server = ServeProcess("--config", str(config)).wait_ready()
     servers.append(server)
     client = OpenAI(base_url=server.url + "/v1/embed", api_key=key, max_retries=0)
     text = (
@@ -140,7 +96,7 @@ def test_no_auth_refuses_a_public_bind(config: Path) -> None:
 
 @pytest.mark.slow
 def test_two_processes_share_the_rate_limit_through_redis(
-    tmp_path: Path, scripted_upstream: ScriptedUpstream, servers: list[Serve]
+    tmp_path: Path, scripted_upstream: ScriptedUpstream, servers: list[ServeProcess]
 ) -> None:
     config = write_config(
         tmp_path / "shared.toml",
@@ -150,7 +106,8 @@ def test_two_processes_share_the_rate_limit_through_redis(
     )
     created = genui("keys", "create", "--name", "shared", config=config)
     key = created.stdout.strip().splitlines()[-1]
-    servers.extend([Serve(config, free_port()), Serve(config, free_port())])
+    for _ in range(2):
+        servers.append(ServeProcess("--config", str(config)).wait_ready())
     ok = limited = 0
     for i in range(10):
         client = OpenAI(base_url=servers[i % 2].url + "/v1/embed", api_key=key, max_retries=0)

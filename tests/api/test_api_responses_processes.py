@@ -5,19 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from openai import OpenAI
 
 from fakes.upstream import ScriptedUpstream
 from genui.store import Database, KeyRepository
 from store.dbfixtures import create_pg_database, drop_pg_database
-from support import FAKE_MODEL, free_port
+from support import FAKE_MODEL, ServeProcess
 
 
 def _env(upstream: ScriptedUpstream, database_url: str, data_dir: str) -> dict[str, str]:
@@ -31,42 +27,6 @@ def _env(upstream: ScriptedUpstream, database_url: str, data_dir: str) -> dict[s
         "GENUI_MODELS": json.dumps([model]),
         "GENUI_LOG_LEVEL": "warning",
     }
-
-
-class Serve:
-    def __init__(self, env: dict[str, str]) -> None:
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "genui.cli", "serve", "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(self.url + "/readyz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(
-                    f"genui serve did not start: {self.proc.stderr.read() if self.proc.stderr else ''}"
-                )
-            time.sleep(0.1)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
 
 
 @pytest.fixture
@@ -92,9 +52,9 @@ def test_chain_started_on_one_process_continues_on_the_other(
 ) -> None:
     env = _env(scripted_upstream, pg_database, str(tmp_path))
     # Both start (and migrate) at once: the advisory lock serializes the migrations.
-    servers: list[Serve] = []
+    servers: list[ServeProcess] = []
     try:
-        servers = [Serve(env), Serve(env)]
+        servers = [ServeProcess(env=env), ServeProcess(env=env)]
         for server in servers:
             server.wait_ready()
         key = asyncio.run(_key(pg_database))

@@ -70,6 +70,8 @@ class ScriptedUpstream:
         self.default: Step = default or Step(text=DEFAULT_UI_TEXT)
         self.model_ids = model_ids
         self.requests: list[dict[str, Any]] = []
+        # Streams the client hung up on before the end (the gateway cancelled its upstream call).
+        self.abandoned_streams = 0
         self.request_headers: list[dict[str, str]] = []
         self._steps: collections.deque[Step] = collections.deque()
         self._lock = threading.Lock()
@@ -201,6 +203,16 @@ class ScriptedUpstream:
         def choice(delta: dict[str, Any], finish: str | None = None) -> list[dict[str, Any]]:
             return [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}]
 
+        try:
+            async for piece in self._frames(step, frame, choice, include_usage, transport):
+                yield piece
+        except (asyncio.CancelledError, GeneratorExit):
+            self.abandoned_streams += 1
+            raise
+
+    async def _frames(
+        self, step: Step, frame: Any, choice: Any, include_usage: bool, transport: Any
+    ) -> AsyncIterator[bytes]:
         yield frame(choice({"role": "assistant", "content": "", "refusal": None}))
         for n, delta in enumerate(_deltas(step)):
             if step.stall_after is not None and n >= step.stall_after:

@@ -12,15 +12,15 @@ from typing import Annotated, Any, Literal
 import orjson
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from genui.api.body import parse_body, thesys_of
 from genui.api.deps import AppState, Principal, get_state, principal, settle_usage
-from genui.api.errors import from_upstream, from_validation, json_response
+from genui.api.errors import from_upstream, json_response
 from genui.errors import ApiError
 from genui.limits.ratelimit import estimate_tokens
 from genui.models.base import Finish, ToolCallDelta, UpstreamError, Usage
 from genui.service.turn import TextOut, Turn, TurnEvent, TurnRequest, message_chars
-from genui.ui import ThesysMetadata, parse_thesys_metadata
 
 log = logging.getLogger("genui.chat")
 router = APIRouter(tags=["chat"])
@@ -96,16 +96,7 @@ class ChatRequest(BaseModel):
 
 
 def parse_chat_request(raw: bytes) -> ChatRequest:
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise ApiError(400, f"The request body is not valid JSON: {exc}", code="invalid_json") from None
-    if not isinstance(data, dict):
-        raise ApiError(400, "The request body must be a JSON object.", code="invalid_json")
-    try:
-        req = ChatRequest.model_validate(data)
-    except ValidationError as exc:
-        raise from_validation(list(exc.errors())) from None
+    req = parse_body(ChatRequest, raw)
     if req.n not in (None, 1):
         raise ApiError(400, "Only n=1 is supported.", param="n", code="invalid_value")
     if req.functions is not None or req.function_call is not None:
@@ -124,17 +115,6 @@ def parse_chat_request(raw: bytes) -> ChatRequest:
             code="invalid_value",
         )
     return req
-
-
-def thesys_of(metadata: dict[str, str] | None) -> ThesysMetadata | None:
-    if not metadata or "thesys" not in metadata:
-        return None
-    try:
-        return parse_thesys_metadata(metadata["thesys"])
-    except ValueError as exc:
-        raise ApiError(
-            400, f"Invalid 'metadata.thesys': {exc}", param="metadata.thesys", code="invalid_value"
-        ) from None
 
 
 def turn_request(req: ChatRequest, org_id: str) -> TurnRequest:

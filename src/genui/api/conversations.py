@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
-import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from genui.api.body import parse_body
 from genui.api.deps import Principal, get_state, principal
-from genui.api.errors import from_validation, json_response
+from genui.api.errors import json_response
 from genui.errors import ApiError
 from genui.service.responses import normalize_input
 from genui.store import DuplicateItemError, Page, UnknownCursor
 
 router = APIRouter(tags=["conversations"])
-M = TypeVar("M", bound=BaseModel)
 MAX_CREATE_ITEMS = 20
 MAX_ADD_ITEMS = 20
 
@@ -52,21 +51,6 @@ class AddItems(BaseModel):
     items: list[Any] = Field(min_length=1, max_length=MAX_ADD_ITEMS)
 
 
-def _parse(model: type[M], raw: bytes, *, allow_empty: bool = False) -> M:
-    if allow_empty and not raw.strip():
-        return model.model_validate({})
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise ApiError(400, f"The request body is not valid JSON: {exc}", code="invalid_json") from None
-    if not isinstance(data, dict):
-        raise ApiError(400, "The request body must be a JSON object.", code="invalid_json")
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise from_validation(list(exc.errors())) from None
-
-
 def conversation_not_found(conversation_id: str) -> ApiError:
     return ApiError(
         404, f"Conversation with id '{conversation_id}' not found.", param="conversation_id", code="not_found"
@@ -91,7 +75,7 @@ Who = Annotated[Principal, Depends(principal)]
 @router.post("/v1/conversations")
 @router.post("/v1/embed/conversations", include_in_schema=False)
 async def create_conversation(request: Request, who: Who) -> Response:
-    body = _parse(CreateConversation, await request.body(), allow_empty=True)
+    body = parse_body(CreateConversation, await request.body(), allow_empty=True)
     items = normalize_input(body.items, "items") if body.items else None
     try:
         conv = await get_state(request).conversations.create(who.org_id, body.metadata or {}, items)
@@ -112,7 +96,7 @@ async def get_conversation(request: Request, conversation_id: str, who: Who) -> 
 @router.post("/v1/conversations/{conversation_id}")
 @router.post("/v1/embed/conversations/{conversation_id}", include_in_schema=False)
 async def update_conversation(request: Request, conversation_id: str, who: Who) -> Response:
-    body = _parse(UpdateConversation, await request.body())
+    body = parse_body(UpdateConversation, await request.body())
     conv = await get_state(request).conversations.update(conversation_id, who.org_id, body.metadata)
     if conv is None:
         raise conversation_not_found(conversation_id)
@@ -130,7 +114,7 @@ async def delete_conversation(request: Request, conversation_id: str, who: Who) 
 @router.post("/v1/conversations/{conversation_id}/items")
 @router.post("/v1/embed/conversations/{conversation_id}/items", include_in_schema=False)
 async def add_items(request: Request, conversation_id: str, who: Who) -> Response:
-    body = _parse(AddItems, await request.body())
+    body = parse_body(AddItems, await request.body())
     items = normalize_input(body.items, "items")
     try:
         added = await get_state(request).conversations.add_items(conversation_id, who.org_id, items)

@@ -16,10 +16,11 @@ import anyio
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from genui.api.body import json_object, thesys_of, validated
 from genui.api.deps import AppState, Principal, get_state, principal, settle_usage
-from genui.api.errors import from_upstream, from_validation, json_response
+from genui.api.errors import from_upstream, json_response
 from genui.errors import ApiError
 from genui.limits.ratelimit import estimate_tokens
 from genui.models.base import Finish, ToolCallDelta, UpstreamError, Usage
@@ -36,7 +37,6 @@ from genui.service.responses import (
 from genui.service.turn import TextOut, Turn, TurnEvent, TurnRequest, message_chars
 from genui.store import UnknownCursor
 from genui.store.ids import new_id
-from genui.ui import ThesysMetadata, parse_thesys_metadata
 
 log = logging.getLogger("genui.responses")
 router = APIRouter(tags=["responses"])
@@ -89,12 +89,7 @@ class CreateResponse(BaseModel):
 
 
 def parse_request(raw: bytes) -> CreateResponse:
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise ApiError(400, f"The request body is not valid JSON: {exc}", code="invalid_json") from None
-    if not isinstance(data, dict):
-        raise ApiError(400, "The request body must be a JSON object.", code="invalid_json")
+    data = json_object(raw)
     for unsupported in ("tools",):
         for i, tool in enumerate(data.get(unsupported) or []):
             if isinstance(tool, dict) and tool.get("type") != "function":
@@ -104,10 +99,7 @@ def parse_request(raw: bytes) -> CreateResponse:
                     param=f"tools[{i}].type",
                     code="unsupported_parameter",
                 )
-    try:
-        req = CreateResponse.model_validate(data)
-    except ValidationError as exc:
-        raise from_validation(list(exc.errors())) from None
+    req = validated(CreateResponse, data)
     if req.background:
         raise ApiError(
             400, "Background responses are not supported.", param="background", code="unsupported_parameter"
@@ -138,17 +130,6 @@ def conversation_id_of(value: str | dict[str, Any] | None) -> str | None:
             400, "'conversation' must be an id or {\"id\": ...}.", param="conversation", code="invalid_value"
         )
     return conv_id
-
-
-def thesys_of(metadata: dict[str, str] | None) -> ThesysMetadata | None:
-    if not metadata or "thesys" not in metadata:
-        return None
-    try:
-        return parse_thesys_metadata(metadata["thesys"])
-    except ValueError as exc:
-        raise ApiError(
-            400, f"Invalid 'metadata.thesys': {exc}", param="metadata.thesys", code="invalid_value"
-        ) from None
 
 
 def not_found(response_id: str) -> ApiError:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,9 @@ async def _create_key(settings: Settings, name: str, org: str) -> str:
 
 
 def create_key(settings: Settings, name: str = "test", org: str = "default") -> str:
-    return asyncio.run(_create_key(settings, name, org))
+    # In a thread of its own: the caller's thread may already run an event loop (playwright's sync API does).
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, _create_key(settings, name, org)).result()
 
 
 @dataclass

@@ -31,9 +31,18 @@ ConfigOption = Annotated[
 
 
 def _settings(config: Path | None, **overrides: Any) -> Settings:
-    if config is not None:
-        os.environ["GENUI_CONFIG"] = str(config)
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    values = {k: v for k, v in overrides.items() if v is not None}
+    if config is None:
+        return Settings(**values)
+    previous = os.environ.get("GENUI_CONFIG")
+    os.environ["GENUI_CONFIG"] = str(config)  # the one way pydantic-settings is told which file to read
+    try:
+        return Settings(**values)
+    finally:
+        if previous is None:
+            del os.environ["GENUI_CONFIG"]
+        else:
+            os.environ["GENUI_CONFIG"] = previous
 
 
 @app.command()
@@ -58,6 +67,8 @@ def serve(
         err_console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
     # Worker processes build their own settings from the environment: hand the flags down that way.
+    if config is not None:
+        os.environ["GENUI_CONFIG"] = str(config)
     os.environ.update(
         {
             "GENUI_HOST": settings.host,
@@ -240,9 +251,14 @@ def _add_node(parent: Tree, node: Any) -> None:
             if isinstance(value, dict | list):
                 _add_node(branch, value)
         return
+    label = next(
+        (node[k] for k in ("title", "text", "label", "category", "value") if isinstance(node.get(k), str)),
+        None,
+    )
+    target = parent.add(f"[dim]-[/dim] {label}") if label else parent
     for value in node.values():
         if isinstance(value, dict | list):
-            _add_node(parent, value)
+            _add_node(target, value)
 
 
 @app.command()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,20 +41,31 @@ class Principal:
 
 @dataclass
 class KeyCache:
-    """sha256(key) -> (principal or None, expiry); keeps the database off the hot path."""
+    """sha256(key) -> (principal or None, expiry); keeps the database off the hot path. Concurrent requests
+    with a key not yet cached share one lookup (a cold start under load is one query, not one per request)."""
 
     entries: dict[str, tuple[Principal | None, float]] = field(default_factory=dict)
+    pending: dict[str, asyncio.Task[Principal | None]] = field(default_factory=dict)
 
-    def get(self, digest: str) -> tuple[bool, Principal | None]:
+    async def lookup(self, digest: str, load: Callable[[], Awaitable[Principal | None]]) -> Principal | None:
         hit = self.entries.get(digest)
-        if hit is None or hit[1] < time.monotonic():
-            return False, None
-        return True, hit[0]
+        if hit is not None and hit[1] >= time.monotonic():
+            return hit[0]
+        task = self.pending.get(digest)
+        if task is None:
+            task = asyncio.ensure_future(load())
+            self.pending[digest] = task
+            task.add_done_callback(lambda done: self._settle(digest, done))
+        # shield: one waiter going away (a client hanging up) must not cancel the others' lookup
+        return await asyncio.shield(task)
 
-    def put(self, digest: str, principal: Principal | None) -> None:
+    def _settle(self, digest: str, task: asyncio.Task[Principal | None]) -> None:
+        self.pending.pop(digest, None)
+        if task.cancelled() or task.exception() is not None:
+            return
         if len(self.entries) > 10_000:
             self.entries.clear()
-        self.entries[digest] = (principal, time.monotonic() + KEY_CACHE_SECONDS)
+        self.entries[digest] = (task.result(), time.monotonic() + KEY_CACHE_SECONDS)
 
 
 @dataclass
@@ -101,12 +114,12 @@ async def principal(request: Request) -> Principal:
             type="permission_denied_error",
             code="missing_api_key",
         )
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    known, found = state.key_cache.get(digest)
-    if not known:
+
+    async def load() -> Principal | None:
         record = await state.keys.verify(token)
-        found = Principal(org_id=record.org_id, key_id=record.id) if record is not None else None
-        state.key_cache.put(digest, found)
+        return Principal(org_id=record.org_id, key_id=record.id) if record is not None else None
+
+    found = await state.key_cache.lookup(hashlib.sha256(token.encode()).hexdigest(), load)
     if found is None:
         if state.settings.no_auth and state.local_org_id is not None:
             return Principal(org_id=state.local_org_id, key_id=None)
@@ -116,7 +129,6 @@ async def principal(request: Request) -> Principal:
             type="permission_denied_error",
             code="invalid_api_key",
         )
-    request.state.principal = found
     return found
 
 

@@ -22,7 +22,9 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 class Database:
-    """One per process. SQLite: WAL + busy timeout + `BEGIN IMMEDIATE`; PostgreSQL: a plain pooled engine."""
+    """One per process. SQLite: WAL, busy timeout, `BEGIN IMMEDIATE` for writes; PostgreSQL: a pooled engine.
+
+    `sessionmaker()` is for reads, `transaction()` for writes."""
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = make_url(url)
@@ -38,14 +40,19 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
+        # Reads begin deferred (WAL readers never wait for the writer); `transaction()` takes the write lock.
+        readers = self.engine.execution_options(genui_read=True) if self.is_sqlite else self.engine
         self.sessionmaker: async_sessionmaker[AsyncSession] = async_sessionmaker(
+            readers, expire_on_commit=False
+        )
+        self._writers: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False
         )
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on success, rolled back on any exception."""
-        async with self.sessionmaker() as session, session.begin():
+        async with self._writers() as session, session.begin():
             yield session
 
     async def migrate(self) -> None:
@@ -97,8 +104,10 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        # IMMEDIATE takes the write lock up front, so the busy timeout applies instead of a deadlock error.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers: IMMEDIATE takes the write lock up front, so the busy timeout applies instead of a deadlock
+        # error. Readers: a deferred BEGIN, a snapshot that never waits in WAL mode.
+        read = conn.get_execution_options().get("genui_read", False)
+        conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
 
 async def execute_dml(session: AsyncSession, statement: Executable) -> CursorResult[Any]:

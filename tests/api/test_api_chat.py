@@ -472,3 +472,29 @@ def test_client_disconnect_cancels_the_upstream_call(
     while scripted_upstream.abandoned_streams == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert scripted_upstream.abandoned_streams == 1
+
+
+def test_usage_is_recorded_per_organization(server: LiveServer, scripted_upstream: ScriptedUpstream) -> None:
+    import asyncio
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from genui.store import Database, KeyRepository, UsageRepository
+
+    scripted_upstream.push(Step(text=UI, usage=(30, 7)), Step(text=UI, usage=(20, 3)))
+    for _ in range(2):
+        client(server).chat.completions.create(**ask())
+    time.sleep(1.5)  # rows are written in batches, once a second
+
+    async def totals() -> tuple[int, int, int]:
+        db = Database(server.settings.resolved_database_url)
+        try:
+            record = await KeyRepository(db).verify(server.key)
+            assert record is not None
+            t = await UsageRepository(db).totals(record.org_id)
+            return t.requests, t.input_tokens, t.output_tokens
+        finally:
+            await db.dispose()
+
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(asyncio.run, totals()).result() == (2, 50, 10)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from genui.store.db import Database
 from genui.store.tables import UsageRecord, utcnow
@@ -40,11 +40,13 @@ class UsageRepository:
     async def record_many(self, rows: list[tuple[str, str | None, str, int, int]]) -> None:
         """Several (org_id, key_id, model, input_tokens, output_tokens) rows in one transaction."""
         now = utcnow()
+        values = [
+            {"org_id": o, "key_id": k, "model": m, "input_tokens": i, "output_tokens": out, "created_at": now}
+            for o, k, m, i, out in rows
+        ]
         async with self.db.transaction() as session:
-            session.add_all(
-                UsageRecord(org_id=o, key_id=k, model=m, input_tokens=i, output_tokens=out, created_at=now)
-                for o, k, m, i, out in rows
-            )
+            # One executemany (Core insert): the write lock is held for milliseconds, not an ORM flush.
+            await session.execute(insert(UsageRecord), values)
 
     async def totals(self, org_id: str, since: datetime | None = None) -> UsageTotals:
         query = select(

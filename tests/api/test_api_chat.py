@@ -190,8 +190,12 @@ def test_tool_calls_stream_like_openai(server: LiveServer, scripted_upstream: Sc
     assert all(d.id is None and d.function is not None and d.function.name is None for d in deltas[1:])
     assert json.loads("".join(d.function.arguments or "" for d in deltas if d.function)) == {"city": "Paris"}
     assert chunks[-1].choices[0].finish_reason == "tool_calls"
-    with client(server).chat.completions.stream(**ask(tools=TOOLS)) as _:
-        pass
+    scripted_upstream.push(Step(text=None, tool_calls=[CALL], finish_reason="tool_calls"))
+    with client(server).chat.completions.stream(**ask(tools=TOOLS)) as stream:
+        final = stream.get_final_completion()
+    calls = final.choices[0].message.tool_calls
+    assert calls is not None and calls[0].id == "call_abc123"
+    assert calls[0].function.name == "get_weather" and calls[0].function.arguments == '{"city": "Paris"}'
 
 
 def test_tool_round_trip_reaches_the_model(server: LiveServer, scripted_upstream: ScriptedUpstream) -> None:

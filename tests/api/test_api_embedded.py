@@ -7,11 +7,11 @@ from collections.abc import Callable
 
 import pytest
 from openai import OpenAI
-from support import LiveServer
 
 from genui.config import EMBEDDED_MODEL
 from genui.models.config import ModelConfig, ProviderConfig
 from genui.ui.c1 import parse_c1
+from support import LiveServer
 
 PROMPTS = [
     "Plan a weekend trip to Paris",
@@ -29,7 +29,9 @@ def test_embedded_model_answers_five_ui_prompts_through_the_gateway(
 ) -> None:
     server = make_server(
         providers={"embedded": ProviderConfig(kind="embedded")},
-        models=[ModelConfig(name=EMBEDDED_MODEL, provider="embedded", upstream_model="smollm2-135m-instruct")],
+        models=[
+            ModelConfig(name=EMBEDDED_MODEL, provider="embedded", upstream_model="smollm2-135m-instruct")
+        ],
     )
     client = OpenAI(base_url=server.embed_url, api_key=server.key, max_retries=0, timeout=60)
     client.chat.completions.create(  # load the model once (mmap, grammar build) before timing answers

@@ -352,6 +352,9 @@ class OutputBuilder:
             return
         if self.message_index is None:
             self._open_message()
+        self._append_text(delta)
+
+    def _append_text(self, delta: str) -> None:
         assert self.message_index is not None
         self.message_text.append(delta)
         self._emit(
@@ -460,17 +463,8 @@ class OutputBuilder:
             self.message_text = []
             pending, self.pending_text = self.pending_text, []
             self._open_message()
-            assert self.message_index is not None
             for delta in pending:
-                self.message_text.append(delta)
-                self._emit(
-                    "response.output_text.delta",
-                    item_id=self.output[self.message_index]["id"],
-                    output_index=self.message_index,
-                    content_index=0,
-                    delta=delta,
-                    logprobs=[],
-                )
+                self._append_text(delta)
             self._close_message(status)
         for call in (c for c in self.calls.values() if not c.live):
             self._close_call(call, status)

@@ -64,7 +64,6 @@ async def build_state(settings: Settings) -> AppState:
         keys=keys,
         responses=ResponseRepository(db),
         conversations=ConversationRepository(db),
-        usage=usage,
         recorder=UsageRecorder(usage.record_many),
         registry=registry,
         router=router,

@@ -138,16 +138,6 @@ def turn_request(req: ChatRequest, org_id: str) -> TurnRequest:
     )
 
 
-async def chain(first: TurnEvent, rest: AsyncGenerator[TurnEvent, None]) -> AsyncGenerator[TurnEvent, None]:
-    """The peeked first event, then the rest; closing this closes the model call."""
-    try:
-        yield first
-        async for event in rest:
-            yield event
-    finally:
-        await rest.aclose()
-
-
 def usage_body(usage: Usage) -> dict[str, Any]:
     return {
         "prompt_tokens": usage.input_tokens,
@@ -178,14 +168,9 @@ async def create_chat_completion(
     created = int(time.time())
     if req.stream:
         include_usage = bool(req.stream_options and req.stream_options.include_usage)
-        events = turn.events()
-        try:
-            # Wait for the model's first event so a failure before any output gets its real HTTP status.
-            first = await anext(events)
-        except UpstreamError as exc:
-            await events.aclose()
-            raise from_upstream(exc) from None
-        stream = _stream(state, who, turn, first, events, completion_id, created, include_usage)
+        # An upstream failure before any output propagates to the app's handler: a real 502/503/504.
+        events = await turn.opened_events()
+        stream = _stream(state, who, turn, events, completion_id, created, include_usage)
         headers.update({"cache-control": "no-cache", "x-accel-buffering": "no"})
         return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
     return await _complete(state, who, turn, completion_id, created, headers)
@@ -198,26 +183,23 @@ async def _complete(
     calls: dict[int, dict[str, Any]] = {}
     usage: Usage | None = None
     finish = "stop"
-    try:
-        async with aclosing(turn.events()) as events:
-            async for event in events:
-                if isinstance(event, TextOut):
-                    text.append(event.text)
-                elif isinstance(event, ToolCallDelta):
-                    call = calls.setdefault(
-                        event.index, {"id": "", "type": "function", "function": {"name": "", "arguments": ""}}
-                    )
-                    if event.id:
-                        call["id"] = event.id
-                    if event.name:
-                        call["function"]["name"] = event.name
-                    call["function"]["arguments"] += event.arguments
-                elif isinstance(event, Usage):
-                    usage = event
-                elif isinstance(event, Finish):
-                    finish = event.reason
-    except UpstreamError as exc:
-        raise from_upstream(exc) from None
+    async with aclosing(turn.events()) as events:
+        async for event in events:
+            if isinstance(event, TextOut):
+                text.append(event.text)
+            elif isinstance(event, ToolCallDelta):
+                call = calls.setdefault(
+                    event.index, {"id": "", "type": "function", "function": {"name": "", "arguments": ""}}
+                )
+                if event.id:
+                    call["id"] = event.id
+                if event.name:
+                    call["function"]["name"] = event.name
+                call["function"]["arguments"] += event.arguments
+            elif isinstance(event, Usage):
+                usage = event
+            elif isinstance(event, Finish):
+                finish = event.reason
     await settle_usage(state, who, turn.model_name, usage)
     message: dict[str, Any] = {
         "role": "assistant",
@@ -244,8 +226,7 @@ async def _stream(
     state: AppState,
     who: Principal,
     turn: Turn,
-    first: TurnEvent,
-    rest: AsyncGenerator[TurnEvent, None],
+    events: AsyncGenerator[TurnEvent, None],
     completion_id: str,
     created: int,
     include_usage: bool,
@@ -267,7 +248,7 @@ async def _stream(
     usage: Usage | None = None
     yield frame({"role": "assistant", "content": ""})
     try:
-        async with aclosing(chain(first, rest)) as events:
+        async with aclosing(events):
             async for event in events:
                 if isinstance(event, TextOut):
                     yield frame({"content": event.text})

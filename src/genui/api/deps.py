@@ -25,7 +25,6 @@ from genui.store import (
     Database,
     KeyRepository,
     ResponseRepository,
-    UsageRepository,
 )
 
 LOCAL_ORG = "local"
@@ -75,7 +74,6 @@ class AppState:
     keys: KeyRepository
     responses: ResponseRepository
     conversations: ConversationRepository
-    usage: UsageRepository
     registry: ModelRegistry
     router: Router
     runner: TurnRunner
@@ -105,31 +103,26 @@ async def principal(request: Request) -> Principal:
     """FastAPI dependency: the organization and key behind the request, or a 403 in the OpenAI shape."""
     state = get_state(request)
     token = bearer_token(request)
+    found: Principal | None = None
+    if token is not None:
+
+        async def load() -> Principal | None:
+            record = await state.keys.verify(token)
+            return Principal(org_id=record.org_id, key_id=record.id) if record is not None else None
+
+        found = await state.key_cache.lookup(hashlib.sha256(token.encode()).hexdigest(), load)
+    if found is not None:
+        return found
+    if state.settings.no_auth and state.local_org_id is not None:
+        return Principal(org_id=state.local_org_id, key_id=None)
     if token is None:
-        if state.settings.no_auth and state.local_org_id is not None:
-            return Principal(org_id=state.local_org_id, key_id=None)
         raise ApiError(
             403,
             "Missing API key. Pass it as 'Authorization: Bearer <key>'.",
             type="permission_denied_error",
             code="missing_api_key",
         )
-
-    async def load() -> Principal | None:
-        record = await state.keys.verify(token)
-        return Principal(org_id=record.org_id, key_id=record.id) if record is not None else None
-
-    found = await state.key_cache.lookup(hashlib.sha256(token.encode()).hexdigest(), load)
-    if found is None:
-        if state.settings.no_auth and state.local_org_id is not None:
-            return Principal(org_id=state.local_org_id, key_id=None)
-        raise ApiError(
-            403,
-            "Invalid or revoked API key.",
-            type="permission_denied_error",
-            code="invalid_api_key",
-        )
-    return found
+    raise ApiError(403, "Invalid or revoked API key.", type="permission_denied_error", code="invalid_api_key")
 
 
 async def settle_usage(state: AppState, who: Principal, model: str, usage: Usage | None) -> None:

@@ -30,7 +30,6 @@ class RequestContext:
             return
         started = time.perf_counter()
         request_id = _header(scope, b"x-request-id") or "req_" + secrets.token_hex(12)
-        scope.setdefault("state", {})["request_id"] = request_id
         status = 500
         limit = self.max_body_bytes
         declared = _header(scope, b"content-length")

@@ -305,20 +305,16 @@ async def create_response(request: Request, who: Annotated[Principal, Depends(pr
         conversation_id=conversation_id,
     )
     if req.stream:
-        events = turn.events()
         try:
-            # Wait for the model's first event so a failure before any output gets its real HTTP status.
-            first = await anext(events)
+            events = await turn.opened_events()
         except UpstreamError as exc:
-            await events.aclose()
             await run.fail(exc.status, exc.message, exc.code, "upstream_error")
             raise from_upstream(exc) from None
         except BaseException:
-            await events.aclose()
             await run.interrupt()
             raise
         headers.update({"cache-control": "no-cache", "x-accel-buffering": "no"})
-        return StreamingResponse(_stream(run, first, events), media_type="text/event-stream", headers=headers)
+        return StreamingResponse(_stream(run, events), media_type="text/event-stream", headers=headers)
     return json_response(await _complete(run), headers=headers)
 
 
@@ -339,24 +335,15 @@ async def _complete(run: Run) -> dict[str, Any]:
     return await run.complete()
 
 
-async def _chain(first: TurnEvent, rest: AsyncGenerator[TurnEvent, None]) -> AsyncGenerator[TurnEvent, None]:
-    try:
-        yield first
-        async for event in rest:
-            yield event
-    finally:
-        await rest.aclose()
-
-
-async def _stream(run: Run, first: TurnEvent, rest: AsyncGenerator[TurnEvent, None]) -> AsyncIterator[bytes]:
+async def _stream(run: Run, turn_events: AsyncGenerator[TurnEvent, None]) -> AsyncIterator[bytes]:
     builder = run.builder
     try:
         builder.created()
         for event in builder.drain():
             yield sse(event)
         try:
-            async with aclosing(_chain(first, rest)) as events:
-                async for turn_event in events:
+            async with aclosing(turn_events):
+                async for turn_event in turn_events:
                     run.handle(turn_event)
                     for event in builder.drain():
                         yield sse(event)

@@ -27,6 +27,13 @@ class Budget:
     item: RateLimitItem
 
 
+def _budget(name: str, per_minute: int) -> Budget | None:
+    """A per-minute budget, or None when the limit is 0 (off)."""
+    if not per_minute:
+        return None
+    return Budget(name, RateLimitItemPerMinute(per_minute, namespace=f"genui-{name}"))
+
+
 def _storage_uri(uri: str) -> tuple[str, dict[str, str]]:
     if uri.startswith("async+"):
         return uri, {}
@@ -53,21 +60,9 @@ class RateLimiter:
         # Sliding window counters cost O(1) per hit even for large token costs (a moving window stores one
         # entry per unit).
         self.strategy = SlidingWindowCounterRateLimiter(self.storage)
-        self.requests = (
-            Budget("requests", RateLimitItemPerMinute(requests_per_minute, namespace="genui-req"))
-            if requests_per_minute
-            else None
-        )
-        self.input_tokens = (
-            Budget("input-tokens", RateLimitItemPerMinute(input_tokens_per_minute, namespace="genui-itok"))
-            if input_tokens_per_minute
-            else None
-        )
-        self.output_tokens = (
-            Budget("output-tokens", RateLimitItemPerMinute(output_tokens_per_minute, namespace="genui-otok"))
-            if output_tokens_per_minute
-            else None
-        )
+        self.requests = _budget("requests", requests_per_minute)
+        self.input_tokens = _budget("input-tokens", input_tokens_per_minute)
+        self.output_tokens = _budget("output-tokens", output_tokens_per_minute)
 
     @property
     def enabled(self) -> bool:

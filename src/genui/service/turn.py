@@ -121,6 +121,17 @@ class Turn:
     def model_name(self) -> str:
         return self.resolved.name
 
+    async def opened_events(self) -> AsyncGenerator[TurnEvent, None]:
+        """`events()` once the model's first event is in: a failure before any output raises here, while a
+        streaming caller can still answer with a real HTTP status."""
+        events = self.events()
+        try:
+            first = await anext(events)
+        except BaseException:
+            await events.aclose()
+            raise
+        return _prepend(first, events)
+
     async def events(self) -> AsyncGenerator[TurnEvent, None]:
         """C1 text and tool-call deltas, then usage and the finish; closing this cancels the model call."""
         repairer = self.repairer
@@ -160,6 +171,18 @@ class Turn:
             )
         yield usage
         yield finish or Finish("tool_calls" if called_tool and not wrote_text else "stop")
+
+
+async def _prepend(
+    first: TurnEvent, rest: AsyncGenerator[TurnEvent, None]
+) -> AsyncGenerator[TurnEvent, None]:
+    """The already received first event, then the rest; closing this closes the model call."""
+    try:
+        yield first
+        async for event in rest:
+            yield event
+    finally:
+        await rest.aclose()
 
 
 class TurnRunner:

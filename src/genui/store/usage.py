@@ -25,17 +25,7 @@ class UsageRepository:
     async def record(
         self, org_id: str, key_id: str | None, model: str, input_tokens: int, output_tokens: int
     ) -> None:
-        async with self.db.transaction() as session:
-            session.add(
-                UsageRecord(
-                    org_id=org_id,
-                    key_id=key_id,
-                    model=model,
-                    input_tokens=input_tokens,
-                    output_tokens=output_tokens,
-                    created_at=utcnow(),
-                )
-            )
+        await self.record_many([(org_id, key_id, model, input_tokens, output_tokens)])
 
     async def record_many(self, rows: list[tuple[str, str | None, str, int, int]]) -> None:
         """Several (org_id, key_id, model, input_tokens, output_tokens) rows in one transaction."""

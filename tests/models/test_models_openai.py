@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -56,12 +57,25 @@ async def test_streams_text_usage_and_finish(scripted_upstream: ScriptedUpstream
     await provider.aclose()
     text = "".join(e.text for e in events if isinstance(e, TextDelta))
     assert text == DEFAULT_UI_TEXT
-    assert len([e for e in events if isinstance(e, TextDelta)]) > 5  # really streamed in pieces
     assert events[-2:] == [Usage(input_tokens=12, output_tokens=34), Finish("stop")]
     body = scripted_upstream.requests[0]
     assert body["stream"] is True and body["stream_options"] == {"include_usage": True}
     assert body["model"] == "fake-model" and body["messages"] == [{"role": "user", "content": "hi"}]
     assert scripted_upstream.request_headers[0]["authorization"] == "Bearer sk-test"
+
+
+async def test_text_is_passed_on_as_it_arrives_and_what_arrived_together_is_one_delta(
+    scripted_upstream: ScriptedUpstream,
+) -> None:
+    pieces = [f'"piece {n}", ' for n in range(8)]
+    scripted_upstream.push(Step(chunks=pieces, chunk_delay=0.05))  # apart: each read holds one chunk
+    scripted_upstream.push(Step(chunks=pieces * 10))  # all at once: a few reads hold everything
+    provider = provider_for(scripted_upstream)
+    apart = [e.text for e in await collect(provider, user()) if isinstance(e, TextDelta)]
+    together = [e.text for e in await collect(provider, user()) if isinstance(e, TextDelta)]
+    await provider.aclose()
+    assert apart == pieces
+    assert "".join(together) == "".join(pieces * 10) and len(together) < 40
 
 
 async def test_tool_calls_are_streamed_with_id_and_name_once(scripted_upstream: ScriptedUpstream) -> None:
@@ -139,13 +153,46 @@ async def test_connection_reset_mid_stream_is_a_retryable_502(scripted_upstream:
     assert 0 < len(received) <= 3 and all(isinstance(e, TextDelta) for e in received)
 
 
-async def test_stall_hits_the_sdk_read_timeout_as_504(scripted_upstream: ScriptedUpstream) -> None:
+async def test_a_silent_stream_hits_the_idle_timeout_as_504(scripted_upstream: ScriptedUpstream) -> None:
     scripted_upstream.push(Step(text="x" * 100, stall_after=2))
     provider = provider_for(scripted_upstream, idle_timeout=0.5)
     with pytest.raises(UpstreamError) as info:
         await collect(provider, user())
     await provider.aclose()
     assert info.value.status == 504 and info.value.retryable
+
+
+async def test_a_whole_answer_is_one_non_streaming_call(scripted_upstream: ScriptedUpstream) -> None:
+    provider = provider_for(scripted_upstream)
+    events = await collect(provider, ModelRequest(messages=[{"role": "user", "content": "hi"}], stream=False))
+    await provider.aclose()
+    assert [e.text for e in events if isinstance(e, TextDelta)] == [DEFAULT_UI_TEXT]
+    assert events[-2:] == [Usage(input_tokens=12, output_tokens=34), Finish("stop")]
+    sent = scripted_upstream.requests[0]
+    assert sent["stream"] is False and "stream_options" not in sent
+
+
+async def test_a_slow_whole_answer_hits_the_total_timeout_as_504(scripted_upstream: ScriptedUpstream) -> None:
+    scripted_upstream.push(Step(delay=3))
+    provider = provider_for(scripted_upstream, timeout=0.5)
+    with pytest.raises(UpstreamError) as info:
+        await collect(provider, ModelRequest(messages=[{"role": "user", "content": "hi"}], stream=False))
+    await provider.aclose()
+    assert info.value.status == 504 and info.value.retryable
+
+
+async def test_closing_a_stream_early_hangs_up_on_the_upstream(scripted_upstream: ScriptedUpstream) -> None:
+    scripted_upstream.push(Step(text="x" * 400, chunk_delay=0.05))
+    provider = provider_for(scripted_upstream)
+    stream = provider.stream("fake-model", user())
+    assert isinstance(await anext(stream), TextDelta)
+    await stream.aclose()  # type: ignore[attr-defined]
+    for _ in range(100):
+        if scripted_upstream.abandoned_streams:
+            break
+        await asyncio.sleep(0.02)
+    await provider.aclose()
+    assert scripted_upstream.abandoned_streams == 1
 
 
 async def test_unreachable_upstream_is_a_retryable_502() -> None:

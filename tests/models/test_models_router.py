@@ -222,3 +222,71 @@ def test_backoff_is_jittered_capped_and_honours_retry_after() -> None:
     assert all(0 <= d <= 1.0 for d in delays) and len(set(delays)) > 100
     assert backoff_delay(0, 0.7, base=0.2, cap=5) >= 0.7
     assert backoff_delay(0, 600, base=0.2, cap=5) == 5
+
+
+class _PacedProvider:
+    """Yields one TextDelta after each delay in `gaps`; it has no timeouts of its own, only the router's."""
+
+    name = "paced"
+    supports_json_schema = False
+
+    def __init__(self, gaps: list[float]) -> None:
+        self.gaps = gaps
+
+    async def stream(self, model: str, request: ModelRequest) -> AsyncIterator[ModelEvent]:
+        for n, gap in enumerate(self.gaps):
+            await asyncio.sleep(gap)
+            yield TextDelta(str(n))
+        yield Finish("stop")
+
+    async def aclose(self) -> None:
+        return None
+
+
+def paced_router(gaps: list[float], *, timeout: float = 5, idle_timeout: float = 0.2) -> Router:
+    config = ProviderConfig(kind="openai", max_retries=0, timeout=timeout, idle_timeout=idle_timeout)
+    registry = ModelRegistry([ModelConfig(name=MAIN, provider="paced", upstream_model="m")], {"paced"})
+    return Router(registry, {"paced": _PacedProvider(gaps)}, {"paced": config})
+
+
+async def test_a_provider_silent_past_the_idle_timeout_is_cut_with_a_504() -> None:
+    router = paced_router([0.0, 0.0, 3.0])
+    received: list[ModelEvent] = []
+    started = time.monotonic()
+    with pytest.raises(UpstreamError) as info:
+        async for event in router.stream(router.registry.resolve(MAIN), ModelRequest(messages=[])):
+            received.append(event)
+    assert info.value.status == 504 and "idle timeout" in info.value.message
+    assert received == [TextDelta("0"), TextDelta("1")]
+    assert time.monotonic() - started < 1.5
+
+
+async def test_a_drip_within_the_idle_timeout_is_cut_at_the_total_timeout() -> None:
+    router = paced_router([0.1] * 40, timeout=0.6, idle_timeout=0.3)
+    started = time.monotonic()
+    with pytest.raises(UpstreamError) as info:
+        await run(router)
+    assert info.value.status == 504 and "total timeout" in info.value.message
+    assert 0.5 < time.monotonic() - started < 1.5
+
+
+async def test_time_the_caller_spends_between_events_is_not_idle_time() -> None:
+    router = paced_router([0.05] * 4, idle_timeout=0.2)
+    received: list[ModelEvent] = []
+    async for event in router.stream(router.registry.resolve(MAIN), ModelRequest(messages=[])):
+        received.append(event)
+        await asyncio.sleep(0.3)  # a slow client: longer than the idle timeout, but not the model's fault
+    assert text_of(received) == "0123" and received[-1] == Finish("stop")
+
+
+async def test_cancelling_the_caller_while_it_waits_is_a_cancellation_not_a_timeout() -> None:
+    router = paced_router([10.0], idle_timeout=5)
+
+    async def consume() -> list[ModelEvent]:
+        return await run(router)
+
+    task = asyncio.ensure_future(consume())
+    await asyncio.sleep(0.1)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from genui.store import Database
+from genui.store import Database, UsageRepository
 from store.dbfixtures import create_pg_database_async, drop_pg_database_async
 
+HEAD = "0002"
 EXPECTED_TABLES = {
     "alembic_version",
     "organizations",
@@ -37,7 +38,29 @@ async def _head(db: Database) -> str:
 async def test_migrate_creates_every_table_and_is_idempotent(database: Database) -> None:
     assert await _tables(database) >= EXPECTED_TABLES
     await database.migrate()
-    assert await _head(database) == "0001"
+    assert await _head(database) == HEAD
+
+
+async def test_usage_rows_from_before_0002_count_as_one_call_each(tmp_path: Path) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    try:
+        await db.migrate("0001")
+        async with db.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO usage_records "
+                    "(org_id, key_id, model, input_tokens, output_tokens, created_at) "
+                    "VALUES ('org_a', NULL, 'm', 10, 5, '2026-11-01 00:00:00'), "
+                    "('org_a', NULL, 'm', 1, 2, '2026-11-01 00:00:01')"
+                )
+            )
+        await db.migrate()
+        assert await _head(db) == HEAD
+        await UsageRepository(db).record_many([("org_a", "key_1", "m", 3, 30, 15)])
+        totals = await UsageRepository(db).totals("org_a")
+        assert (totals.requests, totals.input_tokens, totals.output_tokens) == (5, 41, 22)
+    finally:
+        await db.dispose()
 
 
 async def test_sqlite_creates_data_dir_and_uses_wal(tmp_path: Path) -> None:
@@ -62,7 +85,7 @@ async def test_concurrent_migrations_on_one_postgres_database_all_succeed() -> N
         databases = [Database(url) for _ in range(4)]
         await asyncio.gather(*(db.migrate() for db in databases))
         assert await _tables(databases[0]) >= EXPECTED_TABLES
-        assert await _head(databases[0]) == "0001"
+        assert await _head(databases[0]) == HEAD
         for db in databases:
             await db.dispose()
     finally:
@@ -92,7 +115,7 @@ async def test_concurrent_migrations_from_separate_processes(backend: str, tmp_p
         assert [p.returncode for p in procs] == [0, 0, 0, 0], [err.decode()[-2000:] for _, err in results]
         db = Database(url)
         assert await _tables(db) >= EXPECTED_TABLES
-        assert await _head(db) == "0001"
+        assert await _head(db) == HEAD
         await db.dispose()
     finally:
         if backend == "postgres":
@@ -103,6 +126,6 @@ async def test_concurrent_migrations_on_one_sqlite_file_all_succeed(tmp_path: Pa
     url = f"sqlite+aiosqlite:///{tmp_path / 'genui.db'}"
     databases = [Database(url) for _ in range(3)]
     await asyncio.gather(*(db.migrate() for db in databases))
-    assert await _head(databases[0]) == "0001"
+    assert await _head(databases[0]) == HEAD
     for db in databases:
         await db.dispose()

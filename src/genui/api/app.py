@@ -7,11 +7,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from genui import __version__
 from genui.api import admin, chat, conversations, models, responses
 from genui.api.deps import LOCAL_ORG, AppState
 from genui.api.errors import install_error_handlers
+from genui.api.fastlane import FastLane
 from genui.api.middleware import RequestContext
 from genui.config import Settings
 from genui.limits.ratelimit import RateLimiter
@@ -82,8 +84,16 @@ async def close_state(state: AppState) -> None:
     await state.db.dispose()
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None) -> ASGIApp:
+    """The FastAPI app behind the fast lane for the hot routes, inside the request-context middleware."""
     settings = settings or Settings()
+    api = create_api(settings)
+    hot = [chat.create_chat_completion, responses.create_response]
+    lane = FastLane(api, [chat.router, responses.router], hot)
+    return RequestContext(lane, max_body_bytes=settings.max_body_bytes)
+
+
+def create_api(settings: Settings) -> FastAPI:
     check_no_auth(settings)
 
     @asynccontextmanager
@@ -107,5 +117,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from genui.web import router as web_router  # the playground and renderer (optional static assets)
 
     app.include_router(web_router)
-    app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes)
     return app

@@ -50,21 +50,15 @@ def from_validation(errors: list[Any]) -> ApiError:
     return ApiError(400, text, param=param, code="invalid_value")
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    async def on_api_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, ApiError)
+async def response_for(request: Request, exc: Exception) -> Response:
+    """The OpenAI error answer for any exception a route raised; unexpected ones are logged as 500s."""
+    if isinstance(exc, ApiError):
         return error_response(exc)
-
-    async def on_upstream(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, UpstreamError)
+    if isinstance(exc, UpstreamError):
         return error_response(from_upstream(exc))
-
-    async def on_validation(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, RequestValidationError)
+    if isinstance(exc, RequestValidationError):
         return error_response(from_validation(list(exc.errors())))
-
-    async def on_http(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, StarletteHTTPException)
+    if isinstance(exc, StarletteHTTPException):
         if exc.status_code == 404:
             err = ApiError(404, f"Unknown path: {request.method} {request.url.path}", code="not_found")
         elif exc.status_code == 405:
@@ -77,20 +71,17 @@ def install_error_handlers(app: FastAPI) -> None:
         else:
             err = ApiError(exc.status_code, str(exc.detail))
         return error_response(err)
-
-    async def on_unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error", extra={"path": request.url.path})
-        return error_response(
-            ApiError(
-                500,
-                "The server had an error while processing your request.",
-                type="server_error",
-                code="internal_error",
-            )
+    log.exception("unhandled error", extra={"path": request.url.path}, exc_info=exc)
+    return error_response(
+        ApiError(
+            500,
+            "The server had an error while processing your request.",
+            type="server_error",
+            code="internal_error",
         )
+    )
 
-    app.add_exception_handler(ApiError, on_api_error)
-    app.add_exception_handler(UpstreamError, on_upstream)
-    app.add_exception_handler(RequestValidationError, on_validation)
-    app.add_exception_handler(StarletteHTTPException, on_http)
-    app.add_exception_handler(Exception, on_unexpected)
+
+def install_error_handlers(app: FastAPI) -> None:
+    for kind in (ApiError, UpstreamError, RequestValidationError, StarletteHTTPException, Exception):
+        app.add_exception_handler(kind, response_for)

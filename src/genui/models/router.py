@@ -15,8 +15,8 @@ import asyncio
 import contextlib
 import logging
 import random
-import time
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Mapping
+from typing import TypeVar
 
 from genui.config import Settings
 from genui.models.base import ModelEvent, ModelRequest, Provider, TextDelta, ToolCallDelta, UpstreamError
@@ -25,6 +25,7 @@ from genui.models.registry import ModelRegistry, ResolvedModel
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
 BACKOFF_BASE = 0.2
 BACKOFF_CAP = 5.0
 
@@ -111,28 +112,25 @@ class Router:
     async def _attempt(
         self, provider: Provider, model: ResolvedModel, request: ModelRequest, config: ProviderConfig
     ) -> AsyncGenerator[ModelEvent, None]:
-        deadline = time.monotonic() + config.timeout
         events = provider.stream(model.upstream_model, request)
+        timer = AttemptTimer(config.idle_timeout, config.timeout)
         try:
             while True:
-                remaining = deadline - time.monotonic()
-                wait = min(config.idle_timeout, remaining)
                 try:
-                    async with asyncio.timeout(max(wait, 0.0)):
-                        event = await anext(events)
+                    event = await timer.wait(anext(events))
                 except StopAsyncIteration:
                     return
-                except TimeoutError:
-                    which = "total" if remaining <= config.idle_timeout else "idle"
-                    seconds = config.timeout if which == "total" else config.idle_timeout
+                except AttemptTimeout as exc:
+                    seconds = config.timeout if exc.which == "total" else config.idle_timeout
                     raise UpstreamError(
-                        f"model `{model.name}` did not answer in time ({which} timeout {seconds:g}s)",
+                        f"model `{model.name}` did not answer in time ({exc.which} timeout {seconds:g}s)",
                         status=504,
                         code="upstream_timeout",
                         retryable=True,
                     ) from None
                 yield event
         finally:
+            timer.stop()
             await _close(events)
 
     async def aclose(self) -> None:
@@ -141,6 +139,60 @@ class Router:
                 await provider.aclose()
             except Exception:  # closing must go on for the others
                 logger.exception("closing provider %s failed", provider.name)
+
+
+class AttemptTimeout(Exception):
+    def __init__(self, which: str) -> None:
+        super().__init__(which)
+        self.which = which
+
+
+class AttemptTimer:
+    """Idle and total timeouts over the waits of one attempt; the time between waits (the caller at work) is
+    not idle time.
+
+    One timer per attempt, moved lazily when it fires: `asyncio.timeout` around each event costs 9 µs,
+    half a millisecond per streamed answer."""
+
+    def __init__(self, idle: float, total: float) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.idle = idle
+        self.end = self.loop.time() + total
+        self.due = self.end
+        self.waiting: asyncio.Task[object] | None = None
+        self.expired: str | None = None
+        self.handle: asyncio.TimerHandle | None = None
+
+    async def wait(self, awaitable: Awaitable[T]) -> T:
+        self.due = min(self.loop.time() + self.idle, self.end)
+        if self.handle is None:
+            self.handle = self.loop.call_at(self.due, self._fire)
+        self.waiting = asyncio.current_task()
+        try:
+            return await awaitable
+        except asyncio.CancelledError:
+            task, which = self.waiting, self.expired
+            self.expired = None
+            if which is not None and task is not None and task.uncancel() == 0:
+                raise AttemptTimeout(which) from None
+            raise
+        finally:
+            self.waiting = None
+
+    def _fire(self) -> None:
+        self.handle = None
+        if self.waiting is None:
+            return  # between waits: the next wait arms the timer again
+        if self.loop.time() < self.due:
+            self.handle = self.loop.call_at(self.due, self._fire)
+            return
+        self.expired = "total" if self.due >= self.end else "idle"
+        self.waiting.cancel()
+
+    def stop(self) -> None:
+        if self.handle is not None:
+            self.handle.cancel()
+            self.handle = None
 
 
 async def _close(events: AsyncIterator[ModelEvent]) -> None:

@@ -55,14 +55,14 @@ class Database:
         async with self._writers() as session, session.begin():
             yield session
 
-    async def migrate(self) -> None:
-        """Upgrade the schema to head; concurrent callers on PostgreSQL wait on an advisory lock."""
+    async def migrate(self, revision: str = "head") -> None:
+        """Upgrade the schema to `revision`; concurrent callers on PostgreSQL wait on an advisory lock."""
         # Alembic keeps global state while it runs, so migrations in one process must not interleave.
         async with _migration_lock(), self.engine.connect() as conn:
             if self.is_postgres:
                 # Transaction-scoped: released by the commit below, even if this process dies mid-way.
                 await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
-            await conn.run_sync(_upgrade_head)
+            await conn.run_sync(_upgrade, revision)
             await conn.commit()
 
     async def dispose(self) -> None:
@@ -82,11 +82,11 @@ def _migration_lock() -> asyncio.Lock:
     return lock
 
 
-def _upgrade_head(connection: Connection) -> None:
+def _upgrade(connection: Connection, revision: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    command.upgrade(config, revision)
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

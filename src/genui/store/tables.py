@@ -117,6 +117,8 @@ class UsageRecord(Base):
     org_id: Mapped[str] = mapped_column(String(64))
     key_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     model: Mapped[str] = mapped_column(Text)
+    # Model calls summed in this row (the recorder adds up one flush per org, key and model).
+    requests: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     input_tokens: Mapped[int] = mapped_column(Integer)
     output_tokens: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

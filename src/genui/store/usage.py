@@ -1,4 +1,4 @@
-"""Usage accounting: one row per model call, summed per organization."""
+"""Usage accounting: rows of summed model calls per organization, key and model; totals per organization."""
 
 from __future__ import annotations
 
@@ -25,14 +25,22 @@ class UsageRepository:
     async def record(
         self, org_id: str, key_id: str | None, model: str, input_tokens: int, output_tokens: int
     ) -> None:
-        await self.record_many([(org_id, key_id, model, input_tokens, output_tokens)])
+        await self.record_many([(org_id, key_id, model, 1, input_tokens, output_tokens)])
 
-    async def record_many(self, rows: list[tuple[str, str | None, str, int, int]]) -> None:
-        """Several (org_id, key_id, model, input_tokens, output_tokens) rows in one transaction."""
+    async def record_many(self, rows: list[tuple[str, str | None, str, int, int, int]]) -> None:
+        """Several (org_id, key_id, model, requests, input_tokens, output_tokens) rows in one transaction."""
         now = utcnow()
         values = [
-            {"org_id": o, "key_id": k, "model": m, "input_tokens": i, "output_tokens": out, "created_at": now}
-            for o, k, m, i, out in rows
+            {
+                "org_id": o,
+                "key_id": k,
+                "model": m,
+                "requests": n,
+                "input_tokens": i,
+                "output_tokens": out,
+                "created_at": now,
+            }
+            for o, k, m, n, i, out in rows
         ]
         async with self.db.transaction() as session:
             # One executemany (Core insert): the write lock is held for milliseconds, not an ORM flush.
@@ -40,7 +48,7 @@ class UsageRepository:
 
     async def totals(self, org_id: str, since: datetime | None = None) -> UsageTotals:
         query = select(
-            func.count(UsageRecord.id),
+            func.coalesce(func.sum(UsageRecord.requests), 0),
             func.coalesce(func.sum(UsageRecord.input_tokens), 0),
             func.coalesce(func.sum(UsageRecord.output_tokens), 0),
         ).where(UsageRecord.org_id == org_id)

@@ -169,8 +169,9 @@ def repair(calls: int) -> float:
 
 async def main(calls: int) -> None:
     port = free_port()
+    command = [sys.executable, str(SHARED / "fake_upstream.py"), "--port", str(port)]
     upstream = subprocess.Popen(
-        [sys.executable, str(SHARED / "fake_upstream.py"), "--port", str(port), "--content-file", str(UI_ANSWER)],
+        [*command, "--content-file", str(UI_ANSWER)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -196,6 +197,7 @@ async def main(calls: int) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=formatter)
     parser.add_argument("--calls", type=int, default=2000)
     uvloop.run(main(parser.parse_args().calls))

@@ -65,6 +65,21 @@ def test_another_version_of_a_configured_model_pins_that_catalog() -> None:
     assert resolved.name == "c1/openai/gpt-5/v-20250101"
 
 
+def test_resolutions_are_remembered_per_name_within_a_bound() -> None:
+    registry = ModelRegistry.from_settings(settings())
+    first = registry.resolve("c1/openai/gpt-5/v-20250101")
+    assert registry.resolve("c1/openai/gpt-5/v-20250101") is first
+    assert registry.resolve("c1/openai/gpt-5/v-20250102").catalog_version == "2025-01-02"
+    for day in range(1, 29):
+        for month in range(1, 13):
+            for year in range(2020, 2024):
+                registry.resolve(f"c1/openai/gpt-5/v-{year}{month:02d}{day:02d}")
+    assert len(registry._cache) <= 1024  # 1,344 distinct names asked for
+    with pytest.raises(ApiError):
+        registry.resolve("c1/openai/gpt-6/v-20261121")
+    assert "c1/openai/gpt-6/v-20261121" not in registry._cache
+
+
 @pytest.mark.parametrize(
     "name",
     [

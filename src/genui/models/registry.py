@@ -66,6 +66,8 @@ class ModelRegistry:
             raise ValueError("no models configured")
         self._models: dict[str, ModelConfig] = {}
         self._by_stem: dict[str, ModelConfig] = {}
+        # ResolvedModel is frozen and the configuration fixed: one resolution per name is enough.
+        self._cache: dict[str, ResolvedModel] = {}
         for model in models:
             if model.name == LATEST_ALIAS:
                 raise ValueError(f"`{LATEST_ALIAS}` is a reserved alias, not a model name")
@@ -95,6 +97,15 @@ class ModelRegistry:
 
     def resolve(self, name: str) -> ResolvedModel:
         """The model behind a public name; ApiError(400, code="model_not_found") when unknown."""
+        hit = self._cache.get(name) if isinstance(name, str) else None
+        if hit is None:
+            hit = self._resolve(name)
+            if len(self._cache) >= 1024:  # names are client input: keep the memo bounded
+                self._cache.clear()
+            self._cache[name] = hit
+        return hit
+
+    def _resolve(self, name: str) -> ResolvedModel:
         if not isinstance(name, str) or not name:
             raise _not_found(str(name))
         if name == LATEST_ALIAS:

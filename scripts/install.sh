@@ -11,6 +11,8 @@ extras="embedded"
 [[ "${1:-}" == "--dev" ]] && extras="embedded,dev"
 [[ -x .venv/bin/python ]] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade "pip==26.3"
+# A portable build: llama.cpp's -march=native build crashed (SIGSEGV in decode) on an AVX-512 machine here.
+export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
 if ! .venv/bin/python -c "import llama_cpp" 2>/dev/null; then
   echo "genui: compiling llama-cpp-python for the embedded model (about 7 minutes the first time)..." >&2
 fi

@@ -114,14 +114,17 @@ async def test_streaming_with_grammar_gives_a_valid_card(llama_server: str) -> N
 
 async def test_non_streaming_call_with_the_same_params(llama_server: str) -> None:
     provider = provider_for(llama_server)
-    params = provider.build_params("smollm2", card_request("Tell me about the sun"))
-    params.pop("stream")
-    params.pop("stream_options")
-    completion = await provider.client.chat.completions.create(**params)
+    request = card_request("Tell me about the sun")
+    request.stream = False
+    events = [e async for e in provider.stream("smollm2", request)]
     await provider.aclose()
-    node = json.loads(completion.choices[0].message.content or "")
+    texts = [e.text for e in events if isinstance(e, TextDelta)]
+    assert len(texts) == 1  # one whole answer
+    node = json.loads(texts[0])
     assert node["component"] == "Card"
-    assert completion.usage is not None and completion.usage.completion_tokens > 5
+    usage = [e for e in events if isinstance(e, Usage)]
+    assert len(usage) == 1 and usage[0].output_tokens > 5
+    assert events[-1] == Finish("stop")
 
 
 async def test_prompt_only_streaming_and_max_tokens_length_finish(llama_server: str) -> None:

@@ -100,7 +100,8 @@ def bearer_token(request: Request) -> str | None:
 
 
 async def principal(request: Request) -> Principal:
-    """FastAPI dependency: the organization and key behind the request, or a 403 in the OpenAI shape."""
+    """The organization and key behind the request, or a 403 in the OpenAI shape (a FastAPI dependency; the
+    fast-lane endpoints call it themselves)."""
     state = get_state(request)
     token = bearer_token(request)
     found: Principal | None = None

@@ -13,11 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from .sanitize import safe_url, sanitize_markdown, sanitize_text
+from .sanitize import is_plain, safe_url, sanitize_markdown, sanitize_text
 
 FAIL: Final = object()  # "cannot be repaired here": the caller drops the value (or fails in turn)
 
 Fixer = Callable[[Any, "Ctx"], Any]
+# How a container may skip calling a fixer on an exact str: (fixer, plain_max, choices). The fixer returns the
+# str itself, with no note, when it is plain (sanitize.is_plain) and at most plain_max (-1: never) and
+# limits.max_string characters long, or when it is in `choices`.
+Step = tuple[Fixer, int, frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,9 @@ class Splice:
 # (node dict, tag key, tag, allowed tags, ctx) -> node dict | Splice | None. Also called for known tags in
 # `hooked` (prop renames, derived defaults).
 Resolver = Callable[[dict[str, Any], str, str, frozenset[str], Ctx], "dict[str, Any] | Splice | None"]
+# (hooked component, props dict) -> True when the resolver would hand a `{"component": tag, "props": props}`
+# node back unchanged and note nothing (so the node union can skip calling it).
+Idle = Callable[[str, dict[str, Any]], bool]
 
 
 def _num_to_str(value: float) -> str:
@@ -68,8 +75,10 @@ def _num_to_str(value: float) -> str:
 
 
 def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
+    kind = _JSON_TYPES.get(type(value))
+    if kind is not None:
+        return kind
+    # subclasses (a str or int subclass from a caller): the isinstance order decides, bool before int
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
@@ -85,6 +94,13 @@ def _json_type(value: Any) -> str:
     return "other"
 
 
+# JSON type name by exact Python type: one dict lookup for what a parser produces.
+_JSON_TYPES: dict[type, str] = {
+    type(None): "null", bool: "boolean", int: "integer", float: "number", str: "string", list: "array",
+    dict: "object",
+}  # fmt: skip
+
+
 class Compiler:
     """Compiles `$defs` lazily; `$ref` cycles (Node -> Tabs -> Node) go through a by-name lookup."""
 
@@ -93,15 +109,24 @@ class Compiler:
         defs: dict[str, Any],
         resolver: Resolver,
         hooked: frozenset[str],
+        idle: Idle | None = None,
     ) -> None:
         self.defs = defs
         self.resolver = resolver
         self.hooked = hooked
+        self.idle = idle
         self.compiled: dict[str, Fixer] = {}
         self._compiling: set[str] = set()
         self.tagged_unions: dict[str, TaggedUnion] = {}
+        self.plain_max: dict[Fixer, int] = {}  # see Step
+        self.choices: dict[Fixer, frozenset[str]] = {}  # see Step
+        self.int_as_is: set[Fixer] = set()  # fixers that return any exact int itself, with no note
 
     # ---- entry points ------
+
+    def step(self, fixer: Fixer) -> Step:
+        """The fixer with what a container needs to skip calling it (see Step)."""
+        return fixer, self.plain_max.get(fixer, -1), self.choices.get(fixer, frozenset())
 
     def ref(self, name: str) -> Fixer:
         """The compiled def; a late-bound lookup only while that def is itself being compiled (a cycle)."""
@@ -143,9 +168,15 @@ class Compiler:
                     return union.fix
             return self.ref(name)
         if "const" in schema:
-            return _const_fixer(schema["const"])
+            fixer = _const_fixer(schema["const"])
+            if type(schema["const"]) is str:
+                self.choices[fixer] = frozenset({schema["const"]})
+            return fixer
         if "enum" in schema:
-            return _enum_fixer(list(schema["enum"]), schema.get("x-default"))
+            options = list(schema["enum"])
+            fixer = _enum_fixer(options, schema.get("x-default"))
+            self.choices[fixer] = frozenset(o for o in options if type(o) is str)
+            return fixer
         branches = schema.get("anyOf") or schema.get("oneOf")
         if isinstance(branches, list):
             union = self._tagged_union(branches)
@@ -163,9 +194,15 @@ class Compiler:
         if kind == "array":
             return self._array(schema)
         if kind == "string":
-            return _string_fixer(schema)
+            fixer = _string_fixer(schema)
+            if _keeps_plain(schema):
+                self.plain_max[fixer] = int(schema.get("maxLength", 1_000_000))
+            return fixer
         if kind in ("number", "integer"):
-            return _number_fixer(schema, kind == "integer")
+            fixer = _number_fixer(schema, kind == "integer")
+            if not {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"} & schema.keys():
+                self.int_as_is.add(fixer)
+            return fixer
         if kind == "boolean":
             return _fix_bool
         if kind == "null":
@@ -212,8 +249,15 @@ class Compiler:
                 *[f for f in fixers if f not in exact],
             )  # exact type first, then coercions
 
+        by_type = {pytype: orders[jtype] for pytype, jtype in _JSON_TYPES.items()}
+        # what the first fixer tried on a str returns as is, fix_any_of returns as is
+        first_for_str = orders["string"][0] if orders["string"] else None
+        plain_max = self.plain_max.get(first_for_str, -1) if first_for_str is not None else -1
+        choices = self.choices.get(first_for_str) if first_for_str is not None else None
+
         def fix_any_of(value: Any, ctx: Ctx) -> Any:
-            for fixer in orders[_json_type(value)]:
+            order = by_type.get(type(value))
+            for fixer in order if order is not None else orders[_json_type(value)]:
                 mark, nodes = len(ctx.repairs), ctx.nodes
                 result = fixer(value, ctx)
                 if result is not FAIL:
@@ -222,6 +266,10 @@ class Compiler:
                 ctx.nodes = nodes
             return FAIL
 
+        if plain_max >= 0:
+            self.plain_max[fix_any_of] = plain_max
+        if choices:
+            self.choices[fix_any_of] = choices
         return fix_any_of
 
     def _object(self, schema: dict[str, Any]) -> Fixer:
@@ -240,14 +288,19 @@ class Compiler:
         elif extra is not False and not properties:
             extra_fixer = _fix_any
         min_props = int(schema.get("minProperties", 0))
+        step_of = {name: self.step(fixer) for name, fixer in fixers.items()}.get
+        optional = frozenset(properties).difference(required)  # a null there means "absent"
 
         def fix_object(value: Any, ctx: Ctx) -> Any:
-            if not isinstance(value, dict):
-                return FAIL
+            if type(value) is not dict:
+                if not isinstance(value, dict):
+                    return FAIL
+                value = dict(value.items())  # a subclass: what .items() gives, as a plain dict
             out: dict[str, Any] = {}
-            for key, item in value.items():
-                fixer = fixers.get(key)
-                if fixer is None:
+            for key in value:  # and value[key]: cheaper than unpacking .items() pairs
+                item = value[key]
+                step = step_of(key)
+                if step is None:
                     if extra_fixer is not None and isinstance(key, str):
                         fixed = extra_fixer(item, ctx)
                         if fixed is not FAIL:
@@ -255,7 +308,16 @@ class Compiler:
                         continue
                     ctx.note(f"dropped unknown prop {key!r}")
                     continue
-                if item is None and key not in required:
+                fixer, plain_max, choices = step
+                if type(item) is str:
+                    # what the fixer would return as is (is_plain inlined, without its newline allowance)
+                    if (
+                        len(item) <= plain_max and len(item) <= ctx.limits.max_string
+                        and item.isprintable() and "<" not in item and "]" not in item
+                    ) or item in choices:  # fmt: skip
+                        out[key] = item
+                        continue
+                elif item is None and key in optional:
                     continue
                 fixed = fixer(item, ctx)
                 if fixed is FAIL:
@@ -270,7 +332,7 @@ class Compiler:
                     default = defaults[key]
                     out[key] = list(default) if isinstance(default, list) else default
                     ctx.note(f"defaulted {key!r}")
-            if len(out) < min_props:
+            if min_props and len(out) < min_props:
                 return FAIL
             return out
 
@@ -283,31 +345,50 @@ class Compiler:
         max_items = int(schema.get("maxItems", 1_000_000))
         min_items = int(schema.get("minItems", 0))
 
+        fix_into = union.fix_into if union is not None else None
+        _, plain_max, choices = self.step(item_fixer)
+        ints = item_fixer in self.int_as_is
+        calls_only = plain_max < 0 and not choices and not ints  # no item can skip the call
+
         def fix_array(value: Any, ctx: Ctx) -> Any:
             if not isinstance(value, list):
-                if value is None or isinstance(value, list):
+                if value is None:
                     return FAIL
                 value = [value]
                 ctx.note("wrapped a single value in a list")
-            cap = min(max_items, ctx.limits.max_children)
+            limit = ctx.limits.max_children
+            cap = limit if limit < max_items else max_items  # min(max_items, limit), without the call
             out: list[Any] = []
+            if fix_into is not None:  # a union's wrapper can splice several items in
+                for item in value:
+                    if len(out) >= cap:
+                        ctx.note(f"truncated list to {cap} items")
+                        break
+                    fix_into(out, item, ctx)
+                del out[cap:]
+                return FAIL if len(out) < min_items else out
+            max_string = ctx.limits.max_string
             for item in value:
                 if len(out) >= cap:
                     ctx.note(f"truncated list to {cap} items")
                     break
-                if union is not None:
-                    union.fix_into(out, item, ctx)
+                # what the item fixer would return as is (as in fix_object)
+                if not calls_only and (
+                    (ints and type(item) is int) or (type(item) is str and (
+                        (
+                            len(item) <= plain_max and len(item) <= max_string
+                            and item.isprintable() and "<" not in item and "]" not in item
+                        ) or item in choices
+                    ))
+                ):  # fmt: skip
+                    out.append(item)
                     continue
                 fixed = item_fixer(item, ctx)
                 if fixed is FAIL:
                     ctx.note("dropped invalid list item")
                     continue
                 out.append(fixed)
-            if len(out) > cap:
-                del out[cap:]
-            if len(out) < min_items:
-                return FAIL
-            return out
+            return FAIL if len(out) < min_items else out
 
         return fix_array
 
@@ -344,29 +425,41 @@ class TaggedUnion:
         self.tags = tags
         self.allowed = frozenset(tags)
         self.compiler = compiler
+        # known tags the resolver hook never needs to see: looked up directly
+        self._direct = {tag: entry for tag, entry in tags.items() if tag not in compiler.hooked}
+        # hooked component tags whose hooks may be idle for a node (see Idle); actions always ask the resolver
+        self._hooked = frozenset(tags) & compiler.hooked if key == "component" else frozenset()
+        self._counts_nodes = key == "component"  # nodes count towards the depth and node budgets
 
     def fix(self, value: Any, ctx: Ctx) -> Any:
-        result = self._fix_one(value, ctx, allow_splice=False)
+        result = self._fix_one(value, ctx, False)
         return FAIL if isinstance(result, Splice) else result
 
     def fix_into(self, out: list[Any], value: Any, ctx: Ctx) -> None:
         """Repair one list item into `out`; a wrapper's children are spliced in place."""
-        result = self._fix_one(value, ctx, allow_splice=True)
-        if isinstance(result, Splice):
-            for child in result.children:
-                self.fix_into(out, child, ctx)
+        result = self._fix_one(value, ctx, True)
+        if type(result) is dict:  # _fix_one returns a new dict, FAIL or a Splice
+            out.append(result)
         elif result is FAIL:
             ctx.note("dropped invalid list item")
+        elif isinstance(result, Splice):
+            for child in result.children:
+                self.fix_into(out, child, ctx)
         else:
             out.append(result)
 
-    def _fix_one(self, value: Any, ctx: Ctx, *, allow_splice: bool) -> Any:
+    def _fix_one(self, value: Any, ctx: Ctx, allow_splice: bool) -> Any:
         if not isinstance(value, dict):
             return FAIL
         key = self.key
         tag = value.get(key)
-        entry = self.tags.get(tag) if isinstance(tag, str) else None
-        if entry is None or tag in self.compiler.hooked:
+        entry = self._direct.get(tag) if isinstance(tag, str) else None
+        if entry is None and isinstance(tag, str) and tag in self._hooked and len(value) == 2:
+            props = value.get("props")
+            idle = self.compiler.idle
+            if type(props) is dict and idle is not None and idle(tag, props):
+                entry = self.tags[tag]  # the resolver would hand this node back as it is
+        if entry is None:
             resolved = self.compiler.resolver(
                 value, key, tag if isinstance(tag, str) else "", self.allowed, ctx
             )
@@ -377,7 +470,7 @@ class TaggedUnion:
                 if not allow_splice:
                     if len(resolved.children) != 1:
                         return FAIL
-                    return self._fix_one(resolved.children[0], ctx, allow_splice=False)
+                    return self._fix_one(resolved.children[0], ctx, False)
                 return resolved
             value = resolved
             tag = value.get(key)
@@ -398,17 +491,20 @@ class TaggedUnion:
                     ctx.note(f"moved loose keys of {tag} into props")
         elif len(value) > 2:
             ctx.note(f"dropped extra keys on {tag}")
-        if key == "component":
-            if ctx.depth >= ctx.limits.max_depth:
+        if self._counts_nodes:
+            limits = ctx.limits
+            if ctx.depth >= limits.max_depth:
                 ctx.note(f"dropped {tag}: too deep")
                 return FAIL
-            if ctx.nodes >= ctx.limits.max_nodes:
+            if ctx.nodes >= limits.max_nodes:
                 ctx.note(f"dropped {tag}: too many nodes")
                 return FAIL
             ctx.nodes += 1
+        if props is None:
+            return {key: tag}
         ctx.depth += 1
         try:
-            fixed_props = props_fixer(props, ctx) if props is not None else None  # fmt: skip
+            fixed_props = props_fixer(props, ctx)
         finally:
             ctx.depth -= 1
         if fixed_props is FAIL:
@@ -449,6 +545,11 @@ def _enum_fixer(options: list[Any], default: Any) -> Fixer:
     return fix_enum
 
 
+def _keeps_plain(schema: dict[str, Any]) -> bool:
+    """Whether _string_fixer(schema) returns a plain str (sanitize.is_plain) itself when the caps allow."""
+    return schema.get("x-kind") != "url" and "pattern" not in schema and int(schema.get("minLength", 0)) <= 0
+
+
 def _string_fixer(schema: dict[str, Any]) -> Fixer:
     kind = schema.get("x-kind", "text")
     max_length = int(schema.get("maxLength", 1_000_000))
@@ -462,7 +563,17 @@ def _string_fixer(schema: dict[str, Any]) -> Fixer:
     else:
         clean = sanitize_text
 
+    plain_ok = kind != "url"  # is_plain text is what sanitize_text / sanitize_markdown return as is
+
     def fix_string(value: Any, ctx: Ctx) -> Any:
+        if (
+            plain_ok and type(value) is str and len(value) <= min(max_length, ctx.limits.max_string)
+            and is_plain(value)
+        ):  # fmt: skip
+            # nothing to clean or cut: only the length floor and the pattern to check
+            if len(value) < min_length or (pattern is not None and pattern.search(value) is None):
+                return FAIL
+            return value
         if isinstance(value, str):
             text = value
         elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
@@ -495,7 +606,11 @@ def _number_fixer(schema: dict[str, Any], integer: bool) -> Fixer:
     xlow = schema.get("exclusiveMinimum")
     xhigh = schema.get("exclusiveMaximum")
 
+    unbounded = low is None and high is None and xlow is None and xhigh is None
+
     def fix_number(value: Any, ctx: Ctx) -> Any:
+        if unbounded and type(value) is int:
+            return value  # the common case: nothing to convert or check
         number: Any = value
         if isinstance(value, bool):
             return FAIL

@@ -57,6 +57,7 @@ _PROP_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "FollowUpBlock": {"followUpText": ("followUps", "items", "questions", "suggestions", "children")},
     "Image": {"src": ("url",), "alt": ("caption", "title")},
 }
+_ALIAS_ITEMS = {name: tuple(aliases.items()) for name, aliases in _PROP_ALIASES.items()}
 _TONE = {"error": "danger", "warn": "warning", "note": "info", "tip": "info", "ok": "success"}
 HOOKED = frozenset({*_PROP_ALIASES, "IconButton", "Form"})
 
@@ -95,6 +96,38 @@ def _apply_hooks(name: str, props: dict[str, Any], ctx: Ctx) -> dict[str, Any]:
     elif name == "Form" and isinstance(props.get("children"), list):
         props["children"] = [_name_form_field(f) for f in props["children"]]
     return props
+
+
+def _hooks_idle(name: str, props: dict[str, Any]) -> bool:
+    """True when _apply_hooks would change (and note) nothing in these props, so `resolve` would hand an
+    allowed `{"component": name, "props": props}` node back as it is. Mirrors _apply_hooks branch by branch:
+    change one, change both."""
+    for target, sources in _ALIAS_ITEMS.get(name, ()):
+        if target not in props:
+            for source in sources:
+                if source in props and source != target:
+                    return False
+    if name == "Button":
+        return "name" in props or not isinstance(props.get("children"), (str, int, float))
+    if name == "IconButton":
+        icon = props.get("icon")
+        return not isinstance(icon, str) and (
+            "name" in props or not (isinstance(icon, dict) and isinstance(icon.get("props"), dict))
+        )
+    if name == "CalloutV2":
+        variant = props.get("variant")
+        return not isinstance(variant, str) or _TONE.get(variant.lower(), variant) == variant
+    if name == "FollowUpBlock":
+        items = props.get("followUpText")
+        if isinstance(items, list):
+            for item in items:
+                if isinstance(item, dict):
+                    return False
+        return True
+    if name == "Form":
+        fields = props.get("children")
+        return not isinstance(fields, list) or all(_name_form_field(f) is f for f in fields)
+    return True
 
 
 def _name_form_field(field: Any) -> Any:
@@ -242,7 +275,7 @@ class Catalog:
         self._validation: Schema | None = None
         self._decoding: Schema | None = None
         self._prompt: str | None = None
-        compiler = Compiler(self._internal["$defs"], resolve, HOOKED)
+        compiler = Compiler(self._internal["$defs"], resolve, HOOKED, _hooks_idle)
         self._compiler = compiler
         self._node_union: TaggedUnion | None = compiler.union_for("Node")
         self._card_props = compiler.compile(self._internal["properties"]["props"])

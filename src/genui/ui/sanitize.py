@@ -48,6 +48,15 @@ def sanitize_text(text: str) -> str:
     return strip_html(strip_controls(text))
 
 
+def is_plain(text: str) -> bool:
+    """True when sanitize_text and sanitize_markdown return `text` itself: no control, bidi or other invisible
+    character (tab and newline allowed; isprintable() rejects all of _CONTROL), no `<`, no `]` (link syntax).
+    A cheap sufficient test (C-speed, unlike a regex scan) for the already-clean strings of most answers."""
+    if "<" in text or "]" in text:
+        return False
+    return text.isprintable() or text.replace("\n", "").replace("\t", "").isprintable()
+
+
 def safe_url(url: str) -> str | None:
     """The URL if it is http(s), mailto or relative and not obfuscated; None otherwise."""
     candidate = url.strip()

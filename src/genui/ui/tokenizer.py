@@ -38,6 +38,13 @@ _OPEN_LIST_TAIL = re.compile(r"\[\s*\Z")
 _NONSPACE = re.compile(r"\S")
 _STR_SPECIAL = {'"': re.compile(r'["\\]'), "'": re.compile(r"['\\]")}
 _CAP_STRUCT = re.compile(r"[\"'{}\[\]/]")
+# In a capture: plain text and complete strings, which cannot change the nesting (one C-speed match instead
+# of a Python step per quote), stopping at a bracket, a slash or a string this text cuts off. Possessive
+# quantifiers: a run is never split another way on a failed try (no backtracking blow-up).
+_CAP_SKIP = re.compile(
+    r"""(?:[^"'{}\[\]/]++|"[^"\\]*+(?:\\.[^"\\]*+)*+"|'[^'\\]*+(?:\\.[^'\\]*+)*+')*+""", re.DOTALL
+)
+_SKIP_MIN = 8  # with this few characters left a skip match (it allocates a backtrack stack) costs more
 _WORD_CHARS = re.compile(r"[\w.+\-$]*")
 _INT = re.compile(r"-?\d+\Z")
 _HEX4 = re.compile(r"[0-9a-fA-F]{4}\Z")
@@ -473,6 +480,7 @@ class JsonTokenizer:
         start = i
         stack = self._cap_stack
         quote = self._cap_quote
+        max_depth = self._max_depth
         end = -1
         if self._cap_escape and i < n:
             self._cap_escape = False
@@ -511,19 +519,24 @@ class JsonTokenizer:
                 quote = ""
                 i = j + 1
                 continue
-            m = _CAP_STRUCT.search(text, i)
-            if m is None:
+            if n - i > _SKIP_MIN:
+                m = _CAP_SKIP.match(text, i)
+                assert m is not None  # the pattern matches the empty string
+                j = m.end()
+            else:  # a few characters left: finding the next special one is cheaper than a skip match
+                m = _CAP_STRUCT.search(text, i)
+                j = m.start() if m is not None else n
+            if j >= n:
                 i = n
                 break
-            j = m.start()
             c = text[j]
             i = j + 1
-            if c == '"' or c == "'":
-                quote = c
-            elif c == "{" or c == "[":
+            if c == "{" or c == "[":
                 stack.append(c)
-                if len(stack) > self._max_depth:
+                if len(stack) > max_depth:
                     self._cap_over = True
+            elif c == '"' or c == "'":
+                quote = c  # the escape-aware scan above takes the string from here
             elif c == "/":
                 if j + 1 < n and text[j + 1] in "/*":
                     self._cap_comment = 1 if text[j + 1] == "/" else 2
@@ -627,15 +640,19 @@ def _finite_float(text: str) -> float | None:
     return None if math.isinf(number) else number  # `1e999` overflows to inf: not JSON-representable
 
 
+_STRICT = json.JSONDecoder(parse_constant=_no_constants, parse_float=_finite_float)
+
+
 def loads_lenient(text: str, *, max_depth: int = 64) -> object:
     """Parse one JSON value the way a forgiving reader would; MISSING when there is none.
 
     Strict `json.loads` first (C speed, the common case); the lenient tokenizer only for what it rejects.
     """
-    try:
-        return json.loads(text, parse_constant=_no_constants, parse_float=_finite_float)
-    except (ValueError, RecursionError):
-        pass
+    if not text.startswith("\ufeff"):  # json.loads refuses a leading BOM: the lenient reader takes it
+        try:
+            return _STRICT.decode(text)  # json.loads without building a decoder per call
+        except (ValueError, RecursionError):
+            pass
     builder = _Builder()
     tokenizer = JsonTokenizer(builder, max_depth=max_depth, any_list=True)
     tokenizer.feed(text)

@@ -56,8 +56,7 @@ def serve(
     config: ConfigOption = None,
 ) -> None:
     """Serve the API, the playground and the docs."""
-    import uvicorn
-
+    from genui import server
     from genui.api.app import check_no_auth
 
     settings = _settings(config, host=host, port=port, workers=workers, no_auth=no_auth)
@@ -81,12 +80,10 @@ def serve(
         f"genui serving on http://{settings.host}:{settings.port} "
         f"({settings.workers} worker{'s' if settings.workers > 1 else ''}); playground at /, docs at /docs"
     )
-    uvicorn.run(
-        "genui.api.app:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
+    server.run(
+        settings.host,
+        settings.port,
+        settings.workers,
         log_config=None,
         access_log=False,
         proxy_headers=False,

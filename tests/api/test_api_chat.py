@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable
 from typing import Any
@@ -443,6 +444,10 @@ def test_health_ready_metrics_and_docs(server: LiveServer) -> None:
     assert "genui_http_requests_total" in metrics
     assert httpx.get(server.url + "/openapi.json").status_code == 200
     assert httpx.get(server.url + "/docs").status_code == 200
+
+
+def test_a_started_app_keeps_its_long_lived_objects_out_of_full_collections(server: LiveServer) -> None:
+    assert gc.get_freeze_count() > 0  # the lifespan froze what startup built (see api.app)
 
 
 def test_models_list_has_alias_and_configured_models(server: LiveServer) -> None:

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
 
-from genui.config import LATEST_ALIAS, Settings
+from genui.config import LATEST_ALIAS, Settings, check_no_auth
 
 app = typer.Typer(
     help="genui: an open Generative UI API server, wire-compatible with the Thesys C1 API.",
@@ -57,7 +57,6 @@ def serve(
 ) -> None:
     """Serve the API, the playground and the docs."""
     from genui import server
-    from genui.api.app import check_no_auth
 
     settings = _settings(config, host=host, port=port, workers=workers, no_auth=no_auth)
     try:

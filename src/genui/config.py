@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any
@@ -91,3 +92,20 @@ class Settings(BaseSettings):
 def load_settings(**overrides: Any) -> Settings:
     """Build settings, letting explicit (CLI flag) values win over environment and file."""
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", "127.0.0.1", "::1"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_no_auth(settings: Settings) -> None:
+    """The local no-auth mode exists for the playground on one's own machine, never on a network."""
+    if settings.no_auth and not is_loopback(settings.host):
+        raise SystemExit(
+            f"Refusing --no-auth on {settings.host}: no-auth mode only binds a loopback address (127.0.0.1)."
+        )

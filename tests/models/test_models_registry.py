@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from genui.config import EMBEDDED_MODEL, Settings
@@ -131,3 +134,18 @@ async def test_providers_are_built_per_kind_without_loading_anything() -> None:
     assert providers["oai"].supports_json_schema and not providers["claude"].supports_json_schema
     for provider in providers.values():
         await provider.aclose()
+
+
+def test_sdks_of_unconfigured_providers_stay_out_of_the_process() -> None:
+    # a fresh interpreter: this one has loaded every SDK for the other tests
+    code = (
+        "import sys\n"
+        "from genui.config import Settings\n"
+        "from genui.models.config import ProviderConfig\n"
+        "from genui.models.providers import build_providers\n"
+        "build_providers(Settings(providers={'oai': ProviderConfig(kind='openai', api_key='k')}))\n"
+        "sdks = ('anthropic', 'httpx', 'httpx2', 'openai', 'llama_cpp')\n"
+        "print(sorted(m for m in sdks if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "[]"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import ipaddress
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,7 +15,7 @@ from genui.api.deps import LOCAL_ORG, AppState
 from genui.api.errors import install_error_handlers
 from genui.api.fastlane import FastLane
 from genui.api.middleware import RequestContext
-from genui.config import Settings
+from genui.config import Settings, check_no_auth
 from genui.limits.ratelimit import RateLimiter
 from genui.limits.usage import UsageRecorder
 from genui.models.registry import ModelRegistry
@@ -29,23 +28,6 @@ from genui.store import (
     ResponseRepository,
     UsageRepository,
 )
-
-
-def is_loopback(host: str) -> bool:
-    if host in ("localhost", "127.0.0.1", "::1"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_no_auth(settings: Settings) -> None:
-    """The local no-auth mode exists for the playground on one's own machine, never on a network."""
-    if settings.no_auth and not is_loopback(settings.host):
-        raise SystemExit(
-            f"Refusing --no-auth on {settings.host}: no-auth mode only binds a loopback address (127.0.0.1)."
-        )
 
 
 async def build_state(settings: Settings) -> AppState:

@@ -7,9 +7,6 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
-import httpx2
-
 from genui.models.base import UpstreamError
 
 MAX_UPSTREAM_MESSAGE = 500
@@ -63,10 +60,9 @@ def from_status(provider: str, status: int, message: str, headers: Mapping[str, 
 
 def from_transport(provider: str, exc: BaseException) -> UpstreamError:
     """Timeouts -> 504 retryable; connection and protocol failures -> 502 retryable."""
-    if (
-        isinstance(exc, httpx2.TimeoutException | httpx.TimeoutException | TimeoutError)
-        or "timeout" in type(exc).__name__.lower()
-    ):
+    # by name, not by class: httpx's, httpx2's (the anthropic SDK's) and aiohttp's timeouts all say so, and
+    # importing those libraries here would load them into every worker
+    if isinstance(exc, TimeoutError) or "timeout" in type(exc).__name__.lower():
         return UpstreamError(
             f"{provider} upstream timed out", status=504, code="upstream_timeout", retryable=True
         )

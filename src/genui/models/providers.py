@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from genui.config import Settings
-from genui.models.anthropic_provider import AnthropicProvider
 from genui.models.base import Provider
 from genui.models.config import ProviderConfig
 from genui.models.embedded import EmbeddedProvider
@@ -14,6 +13,9 @@ def build_provider(name: str, config: ProviderConfig) -> Provider:
     if config.kind == "embedded":
         return EmbeddedProvider(config, name)
     if config.kind == "anthropic":
+        # imported only when configured: the anthropic SDK adds about 40 MB to every worker
+        from genui.models.anthropic_provider import AnthropicProvider
+
         return AnthropicProvider(config, name)
     return OpenAICompatProvider(config, name)
 

@@ -84,7 +84,7 @@ def create_api(settings: Settings) -> FastAPI:
         state = await build_state(settings)
         app.state.genui = state
         # What startup built lives as long as the process: keep it out of the collector's full passes, which
-        # otherwise walk it all (bench/gateway.sh at concurrency 64: p99 181 -> 29 ms).
+        # otherwise walk it all (bench/gateway.sh at concurrency 64: p99 181 -> 30 to 45 ms).
         gc.freeze()
         try:
             yield

@@ -310,11 +310,7 @@ class Compiler:
                     continue
                 fixer, plain_max, choices = step
                 if type(item) is str:
-                    # what the fixer would return as is (is_plain inlined, without its newline allowance)
-                    if (
-                        len(item) <= plain_max and len(item) <= ctx.limits.max_string
-                        and item.isprintable() and "<" not in item and "]" not in item
-                    ) or item in choices:  # fmt: skip
+                    if _kept_as_is(item, plain_max, ctx.limits.max_string, choices):
                         out[key] = item
                         continue
                 elif item is None and key in optional:
@@ -372,15 +368,10 @@ class Compiler:
                 if len(out) >= cap:
                     ctx.note(f"truncated list to {cap} items")
                     break
-                # what the item fixer would return as is (as in fix_object)
                 if not calls_only and (
-                    (ints and type(item) is int) or (type(item) is str and (
-                        (
-                            len(item) <= plain_max and len(item) <= max_string
-                            and item.isprintable() and "<" not in item and "]" not in item
-                        ) or item in choices
-                    ))
-                ):  # fmt: skip
+                    (ints and type(item) is int)
+                    or (type(item) is str and _kept_as_is(item, plain_max, max_string, choices))
+                ):
                     out.append(item)
                     continue
                 fixed = item_fixer(item, ctx)
@@ -543,6 +534,11 @@ def _enum_fixer(options: list[Any], default: Any) -> Fixer:
         return FAIL
 
     return fix_enum
+
+
+def _kept_as_is(item: str, plain_max: int, max_string: int, choices: frozenset[str]) -> bool:
+    """Whether a Step's fixer returns the str `item` itself, with no note (a container need not call it)."""
+    return (len(item) <= plain_max and len(item) <= max_string and is_plain(item)) or item in choices
 
 
 def _keeps_plain(schema: dict[str, Any]) -> bool:

@@ -24,7 +24,7 @@ def test_worker_socket_pickles_as_an_address_and_binds_where_it_is_iterated() ->
     stand_in = server.WorkerSocket("127.0.0.1", port)
     copy = pickle.loads(pickle.dumps(stand_in))
     assert stand_in._sock is None  # pickling bound nothing in the parent
-    with copy[0] as first, next(iter(pickle.loads(pickle.dumps(stand_in)))) as second:
+    with next(iter(copy)) as first, next(iter(pickle.loads(pickle.dumps(stand_in)))) as second:
         assert list(copy) == [first]  # bound once per copy, then the same socket
         assert first.getsockname() == second.getsockname() == ("127.0.0.1", port)  # one port, two sockets
 

@@ -68,9 +68,6 @@ class WorkerSocket:
     def __len__(self) -> int:
         return 1
 
-    def __getitem__(self, index: int) -> socket.socket:
-        return (self._socket(),)[index]
-
 
 def run(host: str, port: int, workers: int, **options: Any) -> None:
     """Serve the app factory until interrupted; `options` are uvicorn.Config's."""

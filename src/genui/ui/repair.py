@@ -392,10 +392,7 @@ class StreamRepairer:
         body = _escaped_json(node)
         if self._room(len(body)):
             self._children += 1
-            piece = "," + body if self._started else self._child_prefix() + body
-            self._parts.append(piece)  # _emit, inlined: once per child
-            self._out_chars += len(piece)
-            self._text_cache = None
+            self._emit(self._child_prefix() + body)
 
     def _batched(self, batch: _Batch, node: dict[str, Any]) -> bool:
         """Add the child to the batch (escaped later with the rest, in one pass) when its room is certain even
@@ -412,7 +409,7 @@ class StreamRepairer:
         ):  # fmt: skip
             self._children += 1
             if not batch.raws:
-                batch.prefix = "," if self._started else self._child_prefix()
+                batch.prefix = self._child_prefix()
                 size += len(batch.prefix)
             batch.most += size
             batch.raws.append(raw)
@@ -424,10 +421,7 @@ class StreamRepairer:
         """Emit the batched children: the batch's first prefix, then their JSON joined by commas, escaped."""
         if batch.raws:
             # `,` is the prefix of every later child, and escaping leaves it as it is
-            piece = batch.prefix + _escape_utf8(b",".join(batch.raws))
-            self._parts.append(piece)
-            self._out_chars += len(piece)
-            self._text_cache = None
+            self._emit(batch.prefix + _escape_utf8(b",".join(batch.raws)))
             batch.raws.clear()
             batch.most = 0
 

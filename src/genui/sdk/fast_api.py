@@ -48,7 +48,8 @@ def with_c1_response() -> Callable[
                 _relay(first, pieces, writer), media_type="text/event-stream", headers=_HEADERS
             )
 
-        # FastAPI reads the handler's parameters through __wrapped__; the route itself returns a Response.
+        # FastAPI takes the handler's parameters from here (resolving them in its module via __wrapped__);
+        # the route returns a Response, so FastAPI infers no response model from the handler's `-> None`.
         endpoint.__signature__ = inspect.signature(handler).replace(  # type: ignore[attr-defined]
             return_annotation=StreamingResponse
         )

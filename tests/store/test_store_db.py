@@ -7,7 +7,6 @@ import os
 import stat
 import sys
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -67,17 +66,6 @@ async def test_usage_rows_from_before_0002_count_as_one_call_each(tmp_path: Path
         assert (totals.requests, totals.input_tokens, totals.output_tokens) == (5, 41, 22)
     finally:
         await db.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """An empty database of each backend, for tests that walk the migrations themselves."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
-        return
-    url = await create_pg_database_async()
-    yield url
-    await drop_pg_database_async(url)
 
 
 async def _columns(db: Database, table: str) -> dict[str, object]:

@@ -214,10 +214,11 @@ async def test_finish_rejects_non_final_status(database: Database) -> None:
         await repo.finish(org, resource)
 
 
-async def test_stale_in_progress_responses_are_failed(database: Database) -> None:
+async def test_stale_in_progress_responses_without_a_live_owner_are_finished(database: Database) -> None:
     repo, org = ResponseRepository(database), await _org(database)
     resource = _resource(created_at=int(time.time()) - 7200)
     await repo.start(org, resource, [])
-    assert await repo.mark_stale_in_progress(3600) >= 1
+    assert await repo.finish_orphans(3600) >= 1
     stored = await repo.get(resource["id"], org)
-    assert stored is not None and stored["status"] == "failed" and stored["error"]["code"] == "server_error"
+    assert stored is not None and stored["status"] == "incomplete"
+    assert stored["incomplete_details"] == {"reason": "interrupted"}

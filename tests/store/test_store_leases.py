@@ -24,19 +24,9 @@ from genui.store import (
 )
 from genui.store.ids import new_id
 from genui.store.tables import Response, Worker
+from store.storeitems import message
 
 FAST = {"heartbeat_seconds": 0.1, "ttl_seconds": 0.5}
-
-
-def _msg(role: str, text: str) -> dict[str, Any]:
-    kind = "output_text" if role == "assistant" else "input_text"
-    return {
-        "type": "message",
-        "id": new_id("msg"),
-        "role": role,
-        "status": "completed" if role == "user" else "in_progress",
-        "content": [{"type": kind, "text": text}],
-    }
 
 
 def _resource(age: int = 60) -> dict[str, Any]:
@@ -92,10 +82,10 @@ async def test_a_dead_process_turn_is_finished_by_a_live_one(
     try:
         org = await _org(database)
         conversations = ConversationRepository(database)
-        conv = await conversations.create(org, items=[_msg("user", "earlier")])
-        resource, user = _resource(), _msg("user", "now")
+        conv = await conversations.create(org, items=[message("user", "earlier")])
+        resource, user = _resource(), message("user", "now")
         await dead.responses.start(org, resource, [user], conversation_id=conv.id)
-        half = _msg("assistant", "half an ans")
+        half = message("assistant", "half an ans", status="in_progress")
         assert await dead.responses.checkpoint(org, resource["id"], [half]) is True
         # While the lease is fresh, the response is its owner's.
         assert await live.sweep() == 0
@@ -115,7 +105,7 @@ async def test_a_dead_process_turn_is_finished_by_a_live_one(
         assert [i["content"][0]["text"] for i in items] == ["earlier", "now", "half an ans"]
         assert items[-1]["status"] == "incomplete"
         # The owner coming back late changes nothing, and its expired lease was dropped.
-        final = {**resource, "status": "completed", "output": [_msg("assistant", "whole")]}
+        final = {**resource, "status": "completed", "output": [message("assistant", "whole")]}
         assert await dead.responses.finish(org, final) is False
         assert dead.worker_id not in await _leases(database)
         assert live.worker_id in await _leases(database)
@@ -131,7 +121,7 @@ async def test_a_live_owner_keeps_its_responses_however_old(
     try:
         org = await _org(database)
         resource = _resource(age=3600)
-        await owner.responses.start(org, resource, [_msg("user", "slow")])
+        await owner.responses.start(org, resource, [message("user", "slow")])
         await asyncio.sleep(1.0)  # two TTLs: the owner's beats keep the lease fresh
         assert await other.sweep() == 0
         assert await _status(database, resource["id"]) == "in_progress"
@@ -164,8 +154,8 @@ async def test_concurrent_sweeps_finish_each_orphan_exactly_once(fresh_url: str)
         ghost = ResponseRepository(database, owner_id=new_id("wrk"))
         for n in range(8):
             resource = _resource()
-            await ghost.start(org, resource, [_msg("user", f"q{n}")], conversation_id=conv.id)
-            await ghost.checkpoint(org, resource["id"], [_msg("assistant", f"a{n}")])
+            await ghost.start(org, resource, [message("user", f"q{n}")], conversation_id=conv.id)
+            await ghost.checkpoint(org, resource["id"], [message("assistant", f"a{n}", status="in_progress")])
         keepers = [LeaseKeeper(handle, **FAST) for handle in handles]
         counts = await asyncio.gather(*(k.sweep() for k in keepers))
         assert sum(counts) == 8
@@ -191,8 +181,8 @@ async def test_stop_finishes_this_process_responses_and_removes_its_lease(
         conversations = ConversationRepository(database)
         conv = await conversations.create(org)
         mine, theirs = _resource(age=0), _resource(age=0)
-        await stopping.responses.start(org, mine, [_msg("user", "cut off")], conversation_id=conv.id)
-        await staying.responses.start(org, theirs, [_msg("user", "goes on")])
+        await stopping.responses.start(org, mine, [message("user", "cut off")], conversation_id=conv.id)
+        await staying.responses.start(org, theirs, [message("user", "goes on")])
         assert await stopping.stop() == 1
         assert await _status(database, mine["id"]) == "incomplete"
         assert await _status(database, theirs["id"]) == "in_progress"

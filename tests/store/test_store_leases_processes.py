@@ -57,6 +57,16 @@ async def _turn(database: Database) -> tuple[str, str, str]:
     return org, conv.id, f"resp_{uuid.uuid4().hex}"
 
 
+async def _assert_turn_kept(database: Database, org: str, conv: str, response_id: str) -> None:
+    """Finished `incomplete` with the checkpointed output, and the turn appended to its conversation."""
+    stored = await ResponseRepository(database).get(response_id, org)
+    assert stored is not None and stored["status"] == "incomplete"
+    assert stored["incomplete_details"] == {"reason": "interrupted"}
+    assert [item["id"] for item in stored["output"]] == ["msg_partial"]
+    items = await ConversationRepository(database).all_items(conv, org)
+    assert [item["id"] for item in items or []] == ["msg_user", "msg_partial"]
+
+
 @pytest.mark.slow
 async def test_a_killed_process_response_is_finished_by_a_live_one(
     database_url: str, database: Database
@@ -75,11 +85,7 @@ async def test_a_killed_process_response_is_finished_by_a_live_one(
             await asyncio.sleep(0.1)
     finally:
         await survivor.stop()
-    stored = await responses.get(response_id, org)
-    assert stored is not None and stored["status"] == "incomplete"
-    assert [item["id"] for item in stored["output"]] == ["msg_partial"]
-    items = await ConversationRepository(database).all_items(conv, org)
-    assert [item["id"] for item in items or []] == ["msg_user", "msg_partial"]
+    await _assert_turn_kept(database, org, conv, response_id)
 
 
 @pytest.mark.slow
@@ -91,7 +97,4 @@ async def test_a_process_stopped_with_sigterm_finishes_its_own_response(
     child.send_signal(signal.SIGTERM)
     out, _ = await asyncio.wait_for(child.communicate(), 30)
     assert out == b"finished 1\n" and child.returncode == 0
-    stored = await ResponseRepository(database).get(response_id, org)
-    assert stored is not None and stored["status"] == "incomplete"
-    items = await ConversationRepository(database).all_items(conv, org)
-    assert [item["id"] for item in items or []] == ["msg_user", "msg_partial"]
+    await _assert_turn_kept(database, org, conv, response_id)

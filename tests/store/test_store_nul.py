@@ -20,20 +20,10 @@ from genui.store import (
     nul,
 )
 from genui.store.ids import new_id
+from store.storeitems import message
 
 # NUL alone, NUL next to the escape character, the escape's own encoding spelled out, and a long run.
 NASTY = ["\x00", "a\x00b", "\x00\ufdd0", "\ufdd0" + "0", "\ufdd0\ufdd0\x00", "\\u0000", "x" + "\x00" * 50]
-
-
-def _msg(role: str, text: str, item_id: str | None = None) -> dict[str, Any]:
-    kind = "output_text" if role == "assistant" else "input_text"
-    return {
-        "type": "message",
-        "id": item_id or new_id("msg"),
-        "role": role,
-        "status": "completed",
-        "content": [{"type": kind, "text": text}],
-    }
 
 
 @given(st.text(alphabet=st.sampled_from(["\x00", "\ufdd0", "0", "a", "é", "\\"])))
@@ -69,12 +59,12 @@ async def test_responses_keep_nul_in_input_output_and_metadata(database: Databas
             "instructions": f"be {text}",
             "metadata": {f"k{text}": f"v{text}"},
         }
-        user = _msg("user", text, item_id=f"msg_{text}")
+        user = message("user", text, item_id=f"msg_{text}")
         await repo.start(org, resource, [user])
         final = {
             **resource,
             "status": "failed",
-            "output": [_msg("assistant", f"re {text}")],
+            "output": [message("assistant", f"re {text}")],
             "error": {"code": "server_error", "message": text},
         }
         assert await repo.finish(org, final) is True
@@ -88,9 +78,9 @@ async def test_conversations_keep_nul_in_items_ids_and_metadata(database: Databa
     org = await KeyRepository(database).ensure_org(f"org-{uuid.uuid4().hex[:8]}")
     repo = ConversationRepository(database)
     conv = await repo.create(org, metadata={"topic\x00": "\x00demo"})
-    items = [_msg("user", text, item_id=f"msg_{text}") for text in NASTY]
+    items = [message("user", text, item_id=f"msg_{text}") for text in NASTY]
     # The longest id a client may send (64 characters), made of NUL: twice as long once encoded.
-    items.append(_msg("assistant", "longest", item_id="\x00" * 64))
+    items.append(message("assistant", "longest", item_id="\x00" * 64))
     assert await repo.add_items(conv.id, org, items) == items
     assert await repo.all_items(conv.id, org) == items
     fetched = await repo.get(conv.id, org)
@@ -108,7 +98,7 @@ async def test_conversations_keep_nul_in_items_ids_and_metadata(database: Databa
 async def test_lookups_by_ids_holding_nul_find_nothing(database: Database) -> None:
     org = await KeyRepository(database).ensure_org(f"org-{uuid.uuid4().hex[:8]}")
     responses, conversations = ResponseRepository(database), ConversationRepository(database)
-    conv = await conversations.create(org, items=[_msg("user", "hi")])
+    conv = await conversations.create(org, items=[message("user", "hi")])
     for bad in ("\x00", f"{conv.id}\x00", "resp_\x00\ufdd0", "\ufdd00"):
         assert await responses.get(bad, org) is None
         assert await responses.status(bad, org) is None
@@ -119,7 +109,7 @@ async def test_lookups_by_ids_holding_nul_find_nothing(database: Database) -> No
         assert await responses.get(bad, bad) is None
         assert await conversations.get(bad, org) is None
         assert await conversations.all_items(bad, org) is None
-        assert await conversations.add_items(bad, org, [_msg("user", "x")]) is None
+        assert await conversations.add_items(bad, org, [message("user", "x")]) is None
         assert await conversations.get_item(conv.id, org, bad) is None
         assert await conversations.delete_item(conv.id, org, bad) is None
         assert await conversations.delete(bad, org) is False

@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from genui.store.conversations import append_items, with_item_id
 from genui.store.db import Database, execute_dml
@@ -33,6 +34,22 @@ log = logging.getLogger("genui.store")
 
 def _without_output(resource: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in resource.items() if k != "output"}
+
+
+def _add_items(session: AsyncSession, response_id: str, kind: str, items: list[dict[str, Any]]) -> None:
+    session.add_all(
+        ResponseItem(response_id=response_id, kind=kind, position=i, item_id=item["id"], item=item)
+        for i, item in enumerate(items)
+    )
+
+
+async def _items(session: AsyncSession, response_id: str, kind: str) -> list[dict[str, Any]]:
+    rows = await session.scalars(
+        select(ResponseItem.item)
+        .where(ResponseItem.response_id == response_id, ResponseItem.kind == kind)
+        .order_by(ResponseItem.position)
+    )
+    return list(rows.all())
 
 
 class ResponseRepository:
@@ -68,12 +85,7 @@ class ResponseRepository:
                 )
             )
             await session.flush()
-            session.add_all(
-                ResponseItem(
-                    response_id=resource["id"], kind="input", position=i, item_id=item["id"], item=item
-                )
-                for i, item in enumerate(input_items)
-            )
+            _add_items(session, resource["id"], "input", input_items)
 
     async def finish(
         self,
@@ -113,12 +125,7 @@ class ResponseRepository:
             row.error = resource.get("error")
             row.usage = resource.get("usage")
             row.partial_output = None
-            session.add_all(
-                ResponseItem(
-                    response_id=response_id, kind="output", position=i, item_id=item["id"], item=item
-                )
-                for i, item in enumerate(resource.get("output") or [])
-            )
+            _add_items(session, response_id, "output", resource.get("output") or [])
             if conversation is not None and conversation_items:
                 await append_items(session, conversation, conversation_items, skip_existing=True)
             return True
@@ -149,14 +156,8 @@ class ResponseRepository:
             )
             if row is None:
                 return None
-            output = (
-                await session.scalars(
-                    select(ResponseItem.item)
-                    .where(ResponseItem.response_id == response_id, ResponseItem.kind == "output")
-                    .order_by(ResponseItem.position)
-                )
-            ).all()
-            return {**row.resource, "status": row.status, "error": row.error, "output": list(output)}
+            output = await _items(session, response_id, "output")
+            return {**row.resource, "status": row.status, "error": row.error, "output": output}
 
     async def delete(self, response_id: str, org_id: str) -> bool:
         async with self.db.transaction() as session:
@@ -313,12 +314,7 @@ class ResponseRepository:
                 "completed_at": None,
             }
             row.partial_output = None
-            session.add_all(
-                ResponseItem(
-                    response_id=response_id, kind="output", position=i, item_id=item["id"], item=item
-                )
-                for i, item in enumerate(output)
-            )
+            _add_items(session, response_id, "output", output)
             if row.conversation_id:
                 # Lock order response -> conversation, as in `finish`.
                 conversation = await session.scalar(
@@ -327,13 +323,7 @@ class ResponseRepository:
                     .with_for_update()
                 )
                 if conversation is not None:
-                    inputs = (
-                        await session.scalars(
-                            select(ResponseItem.item)
-                            .where(ResponseItem.response_id == response_id, ResponseItem.kind == "input")
-                            .order_by(ResponseItem.position)
-                        )
-                    ).all()
+                    inputs = await _items(session, response_id, "input")
                     await append_items(session, conversation, [*inputs, *output], skip_existing=True)
             log.warning("finished orphaned response %s as incomplete", response_id)
             return True

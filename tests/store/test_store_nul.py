@@ -41,6 +41,13 @@ def test_json_documents_round_trip_without_a_nul_escape(value: Any) -> None:
     assert nul.loads_json(text) == value
 
 
+def test_json_documents_with_integers_beyond_64_bits_are_stored() -> None:
+    # orjson reads such integers back as floats: the document is stored, with the number's float value.
+    text = nul.dumps_json({"big": 10**30, "text": "a\x00b", "list": [-(10**25)]})
+    assert "\\u0000" not in text
+    assert nul.loads_json(text) == {"big": 1e30, "text": "a\x00b", "list": [-1e25]}
+
+
 async def test_responses_keep_nul_in_input_output_and_metadata(database: Database) -> None:
     org = await KeyRepository(database).ensure_org(f"org-{uuid.uuid4().hex[:8]}")
     repo = ResponseRepository(database)

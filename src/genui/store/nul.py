@@ -14,6 +14,7 @@ ids never hold NUL, so such a lookup finds nothing (a 404 upstream), never a dat
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -49,11 +50,18 @@ def _walk(value: Any, convert: Any) -> Any:
     return value
 
 
+def _dumps(value: Any) -> str:
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:  # orjson refuses integers beyond 64 bits, which pydantic-parsed bodies may hold
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps_json(value: Any) -> str:
     """The engine's JSON serializer: orjson, with every string encoded when the document needs it."""
-    text = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    text = _dumps(value)
     if _JSON_NUL in text or ESC in text:
-        text = orjson.dumps(_walk(value, encode), option=orjson.OPT_NON_STR_KEYS).decode()
+        text = _dumps(_walk(value, encode))
     return text
 
 

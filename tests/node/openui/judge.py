@@ -23,7 +23,11 @@ SOURCES = ("judge.mjs", "wide-library.mjs", "package-lock.json")
 BANNER = "import {createRequire} from 'module'; const require = createRequire(import.meta.url);"
 # The telemetry lang-core would otherwise send from node (and from its postinstall).
 QUIET_ENV = {"OPENUI_TELEMETRY_DISABLED": "1", "DO_NOT_TRACK": "1"}
-EXPORTS = {"chat": "c1_chat_library.json", "report": "report_library.json", "presentation": "presentation_library.json"}
+EXPORTS = {
+    "chat": "c1_chat_library.json",
+    "report": "report_library.json",
+    "presentation": "presentation_library.json",
+}
 PACKAGE = "@openuidev/thesys@0.2.1"
 EXPORT_NAMES = {"chat": "chatLibrary", "report": "reportLibrary", "presentation": "presentationLibrary"}
 
@@ -37,7 +41,11 @@ def ensure_bundle() -> Path:
     assert shutil.which("node") and shutil.which("npm"), "node and npm are needed (Debian packages)"
     if not (HERE / "node_modules" / "@openuidev" / "lang-core").exists():
         subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=HERE, check=True, timeout=600, env=_env()
+            ["npm", "ci", "--no-audit", "--no-fund", "--silent"],
+            cwd=HERE,
+            check=True,
+            timeout=600,
+            env=_env(),
         )
     newest = max((HERE / name).stat().st_mtime for name in SOURCES)
     if not BUNDLE.exists() or BUNDLE.stat().st_mtime < newest:
@@ -45,8 +53,8 @@ def ensure_bundle() -> Path:
         esbuild = HERE / "node_modules" / ".bin" / "esbuild"
         subprocess.run(
             [
-                str(esbuild), "judge.mjs", "--bundle", "--platform=node", "--format=esm", "--loader:.css=empty",
-                f"--banner:js={BANNER}", f"--outfile={BUNDLE}", "--log-level=warning",
+                str(esbuild), "judge.mjs", "--bundle", "--platform=node", "--format=esm",
+                "--loader:.css=empty", f"--banner:js={BANNER}", f"--outfile={BUNDLE}", "--log-level=warning",
             ],
             cwd=HERE, check=True, timeout=300, env=_env(),
         )  # fmt: skip
@@ -87,7 +95,9 @@ class Judge:
             raise JudgeError(answer["error"])
         return answer
 
-    def validate(self, program: str, library: str | dict[str, Any] = "chat", **options: Any) -> dict[str, Any]:
+    def validate(
+        self, program: str, library: str | dict[str, Any] = "chat", **options: Any
+    ) -> dict[str, Any]:
         return self.ask(op="validate", program=program, library=library, **options)
 
     def close(self) -> None:
@@ -124,7 +134,9 @@ def exported_library(judge: Judge, name: str) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--export", type=Path, required=True, help="folder to write the library JSON files to")
+    parser.add_argument(
+        "--export", type=Path, required=True, help="folder to write the library JSON files to"
+    )
     args = parser.parse_args()
     with Judge() as judge:
         for name, filename in EXPORTS.items():

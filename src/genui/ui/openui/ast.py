@@ -9,7 +9,22 @@ StatementKind = Literal["value", "state", "query", "mutation"]
 
 # Names that are never components: builtin functions (called as `@Name`), action steps and `Action`.
 BUILTIN_FUNCTIONS = frozenset(
-    {"Count", "First", "Last", "Sum", "Avg", "Min", "Max", "Sort", "Filter", "Round", "Abs", "Floor", "Ceil", "Each"}
+    {
+        "Count",
+        "First",
+        "Last",
+        "Sum",
+        "Avg",
+        "Min",
+        "Max",
+        "Sort",
+        "Filter",
+        "Round",
+        "Abs",
+        "Floor",
+        "Ceil",
+        "Each",
+    }
 )
 ACTION_STEPS = frozenset({"Run", "ToAssistant", "OpenUrl", "Set", "Reset"})
 BUILTINS = BUILTIN_FUNCTIONS | ACTION_STEPS | {"Action"}
@@ -49,7 +64,7 @@ class Obj:
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """`Name(args)` (a component, `Action`, `Query`/`Mutation`) or, with `at`, `@Name(args)` (builtin/step)."""
+    """`Name(args)`: a component, `Action`, `Query`/`Mutation`; with `at`, `@Name(args)` (builtin or step)."""
 
     name: str
     args: tuple[Expr, ...]
@@ -104,7 +119,23 @@ class Index:
     index: Expr
 
 
-Expr = Str | Num | Bool | Null | Arr | Obj | Call | Ref | StateRef | Assign | Unary | Binary | Ternary | Member | Index
+Expr = (
+    Str
+    | Num
+    | Bool
+    | Null
+    | Arr
+    | Obj
+    | Call
+    | Ref
+    | StateRef
+    | Assign
+    | Unary
+    | Binary
+    | Ternary
+    | Member
+    | Index
+)
 
 NULL = Null()
 

@@ -180,7 +180,9 @@ def tokenize(text: str) -> Tokens:
         elif group == "dq" or group == "sq":
             raw = m.group()
             quote = raw[0]
-            closed = len(raw) > 1 and raw.endswith(quote) and (len(raw) - len(raw[:-1].rstrip("\\")) - 1) % 2 == 0
+            closed = (
+                len(raw) > 1 and raw.endswith(quote) and (len(raw) - len(raw[:-1].rstrip("\\")) - 1) % 2 == 0
+            )
             if not closed:
                 open_string = True
                 raw = text[pos:]

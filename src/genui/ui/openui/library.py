@@ -115,7 +115,7 @@ def _type_hint(schema: Mapping[str, Any]) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
-def _accepted_refs(schema: Mapping[str, Any], components: Mapping[str, Any]) -> tuple[str, ...]:
+def _accepted_refs(schema: Mapping[str, Any], components: frozenset[str]) -> tuple[str, ...]:
     slot = schema
     if schema.get("type") == "array" and isinstance(schema.get("items"), Mapping):
         slot = schema["items"]
@@ -123,7 +123,7 @@ def _accepted_refs(schema: Mapping[str, Any], components: Mapping[str, Any]) -> 
     return tuple(name for name in names if name is not None and name in components)
 
 
-def _param(name: str, schema: Mapping[str, Any], required: bool, components: Mapping[str, Any]) -> Param:
+def _param(name: str, schema: Mapping[str, Any], required: bool, components: frozenset[str]) -> Param:
     raw_type = schema.get("type")
     nullable = False
     kind: str | None = None
@@ -162,8 +162,15 @@ def _check_refs(node: Any, path: str, names: frozenset[str], issues: list[tuple[
             stack.extend((item, f"{where}/{i}") for i, item in enumerate(value))
         elif isinstance(value, Mapping):
             ref = value.get("$ref")
-            if isinstance(ref, str) and (not ref.startswith(_REF_PREFIX) or ref[len(_REF_PREFIX) :] not in names):
-                issues.append((where, f'unresolvable $ref "{ref}": refs must be "#/$defs/<name>" of a defined component'))
+            if isinstance(ref, str) and (
+                not ref.startswith(_REF_PREFIX) or ref[len(_REF_PREFIX) :] not in names
+            ):
+                issues.append(
+                    (
+                        where,
+                        f'unresolvable $ref "{ref}": refs must be "#/$defs/<name>" of a defined component',
+                    )
+                )
             stack.extend((item, f"{where}/{key}") for key, item in value.items() if key != "$ref")
 
 
@@ -240,7 +247,9 @@ class Library:
                 issues.append((f"{where}/required", "required must be an array of property names"))
             else:
                 for missing in [r for r in required if r not in properties]:
-                    issues.append((f"{where}/required", f'required property "{missing}" is not in properties'))
+                    issues.append(
+                        (f"{where}/required", f'required property "{missing}" is not in properties')
+                    )
             _check_refs(properties, f"{where}/properties", names, issues)
         raw_groups = document.get("componentGroups") if is_spec else None
         if raw_groups is not None:
@@ -256,7 +265,9 @@ class Library:
                         continue
                     for member in group["components"]:
                         if member not in component_names:
-                            issues.append((f"componentGroups/{i}", f'group member "{member}" is not a component'))
+                            issues.append(
+                                (f"componentGroups/{i}", f'group member "{member}" is not a component')
+                            )
                 groups = tuple(raw_groups)
         if issues:
             raise LibraryError(issues)

@@ -80,7 +80,7 @@ class Dynamic:
 
 @dataclass(frozen=True, slots=True)
 class Issue:
-    """One error item in the autofix shape; `to_dict()` gives `{code, message, component?, path?, statementId?}`."""
+    """One error item in the autofix shape: `to_dict()` is `{code, message, component?, path?, statementId?}`."""
 
     code: str
     message: str
@@ -260,7 +260,9 @@ class Materializer:
         if isinstance(node, Call):
             if node.name == "Each" and len(node.args) >= 3:
                 loop = node.args[1]
-                variable = loop.name if isinstance(loop, Ref) else loop.value if isinstance(loop, Str) else None
+                variable = (
+                    loop.name if isinstance(loop, Ref) else loop.value if isinstance(loop, Str) else None
+                )
                 if variable:
                     inner = scoped | {variable}
                     args = tuple(a if i == 1 else self.expr(a, inner) for i, a in enumerate(node.args))
@@ -287,7 +289,9 @@ class Materializer:
         if isinstance(node, Unary):
             return Unary(node.op, self.expr(node.operand, scoped))
         if isinstance(node, Ternary):
-            return Ternary(self.expr(node.cond, scoped), self.expr(node.then, scoped), self.expr(node.other, scoped))
+            return Ternary(
+                self.expr(node.cond, scoped), self.expr(node.then, scoped), self.expr(node.other, scoped)
+            )
         if isinstance(node, Member):
             return Member(self.expr(node.obj, scoped), node.field)
         if isinstance(node, Index):
@@ -333,7 +337,9 @@ class Materializer:
             if name in BUILTINS:
                 return Dynamic(self.expr(node, frozenset()))
             if name in RESERVED_CALLS:
-                self.error("inline-reserved", f"{name}() must be a statement of its own, not a value", name, "")
+                self.error(
+                    "inline-reserved", f"{name}() must be a statement of its own, not a value", name, ""
+                )
                 return None
             if self.lang == "1.0":
                 self._unknown_function(name)
@@ -353,7 +359,9 @@ class Materializer:
 
     def _unknown_function(self, name: str) -> None:
         known = ", ".join(sorted(BUILTIN_FUNCTIONS | ACTION_STEPS))
-        self.error("unknown-function", f"@{name} is not a builtin function or action step ({known})", name, "")
+        self.error(
+            "unknown-function", f"@{name} is not a builtin function or action step ({known})", name, ""
+        )
 
     def _unknown_component(self, name: str) -> None:
         assert self.library is not None
@@ -361,7 +369,6 @@ class Materializer:
         self.error("unknown-component", f'unknown component "{name}"; the library has: {available}', name, "")
 
     def component(self, component: Component, args: tuple[Expr, ...]) -> Node | None:
-        name = component.name
         if not self.hooks.node_budget(self.component_depth + 1, self.nodes):
             return None
         self.nodes += 1
@@ -477,7 +484,9 @@ class Materializer:
                         continue
                     code = "null-required" if key in value else "missing-required"
                     what = "is null" if key in value else "is missing"
-                    self.error(code, f'required key "{pointer(path, key)}" {what}', component, pointer(path, key))
+                    self.error(
+                        code, f'required key "{pointer(path, key)}" {what}', component, pointer(path, key)
+                    )
                     invalid = True
         for key, sub in properties.items():
             if key not in value:
@@ -530,7 +539,9 @@ class Materializer:
         self.error("type-mismatch", f'"{path}" expects {expected} but got {actual}', component, path)
         coerced = self.hooks.coerce(value, schema)
         if coerced is not INVALID:
-            self.hooks.note(Issue("type-mismatch", f'"{path}": {actual} read as {json_text(coerced)}', component, path))
+            self.hooks.note(
+                Issue("type-mismatch", f'"{path}": {actual} read as {json_text(coerced)}', component, path)
+            )
         return coerced
 
 
@@ -541,4 +552,3 @@ def component_statement(statement: Statement) -> bool:
         statement.kind == "value" and isinstance(expr, Call) and not expr.at
         and expr.name not in BUILTINS and expr.name not in RESERVED_CALLS
     )  # fmt: skip
-

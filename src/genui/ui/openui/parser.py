@@ -96,7 +96,7 @@ class _ExprParser:
 
     def prefix(self) -> Expr:
         kind = self.kind()
-        value = self.values[self.pos] if self.pos < self.end else None
+        value: Any = self.values[self.pos] if self.pos < self.end else None
         self.pos += 1
         if kind == lx.STRING:
             return Str(value)
@@ -151,7 +151,7 @@ class _ExprParser:
             return Ternary(left, then, self.expr())
         if kind == lx.DOT:
             field_kind = self.kind()
-            field_value = self.values[self.pos] if self.pos < self.end else None
+            field_value: Any = self.values[self.pos] if self.pos < self.end else None
             self.pos += 1
             if field_kind in (lx.IDENT, lx.TYPE, lx.STRING):
                 return Member(left, field_value)

@@ -16,7 +16,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..sanitize import safe_url, sanitize_markdown, sanitize_text
-from .ast import NULL, Arr, Assign, Binary, Call, Expr, Index, Member, Obj, Program, Statement, Str, Ternary, Unary
+from .ast import (
+    NULL,
+    Arr,
+    Assign,
+    Binary,
+    Call,
+    Expr,
+    Index,
+    Member,
+    Obj,
+    Program,
+    Statement,
+    Str,
+    Ternary,
+    Unary,
+)
 from .library import Component, Library, chat_library
 from .materialize import INVALID, Hooks, Issue, Lang, Materializer, Node, ProgramTooLarge, component_statement
 from .parser import ProgramTooDeep, js_number_text, parse
@@ -115,7 +130,9 @@ class RepairHooks(Hooks):
 
     def node_budget(self, depth: int, count: int) -> bool:
         if depth > self.budget.max_depth:
-            self.note(Issue("too-deep", f"components nested deeper than {self.budget.max_depth} were dropped"))
+            self.note(
+                Issue("too-deep", f"components nested deeper than {self.budget.max_depth} were dropped")
+            )
             return False
         if count >= self.budget.max_nodes:
             self.note(Issue("too-large", f"components beyond the first {self.budget.max_nodes} were dropped"))
@@ -194,7 +211,9 @@ class _Cleaner:
                 args.append(NULL if cleaned is None else cleaned)
             return Call(expr.name, tuple(args), expr.at)
         if isinstance(expr, Binary):
-            return Binary(expr.op, self.clean(expr.left, None, 0) or NULL, self.clean(expr.right, None, 0) or NULL)
+            return Binary(
+                expr.op, self.clean(expr.left, None, 0) or NULL, self.clean(expr.right, None, 0) or NULL
+            )
         if isinstance(expr, Ternary):
             parts = [self.clean(part, key, data_depth) or NULL for part in (expr.cond, expr.then, expr.other)]
             return Ternary(parts[0], parts[1], parts[2])
@@ -234,15 +253,18 @@ def _with_root(program: Program, library: Library, notes: _Notes) -> Program | N
         return None
     for statement in program.table.values():
         expr = statement.expr
-        if component_statement(statement) and isinstance(expr, Call):
-            if expr.name == root.name or map_component_name(expr.name, library) == root.name:
-                notes.add(Issue("missing-root", f'"{statement.name}" is now the root statement', root.name))
-                renamed = [
-                    Statement(ROOT_ID, s.expr, s.kind) if s is statement else s
-                    for s in program.statements
-                    if s.name != statement.name or s is statement
-                ]
-                return Program(tuple(renamed), program.incomplete, program.too_deep)
+        calls_root = isinstance(expr, Call) and root.name in (
+            expr.name,
+            map_component_name(expr.name, library),
+        )
+        if component_statement(statement) and calls_root:
+            notes.add(Issue("missing-root", f'"{statement.name}" is now the root statement', root.name))
+            renamed = [
+                Statement(ROOT_ID, s.expr, s.kind) if s is statement else s
+                for s in program.statements
+                if s.name != statement.name or s is statement
+            ]
+            return Program(tuple(renamed), program.incomplete, program.too_deep)
     children = _children_param(root)
     if children is None:
         return None
@@ -254,7 +276,9 @@ def _with_root(program: Program, library: Library, notes: _Notes) -> Program | N
         if param.required and not param.has_default:
             return None  # a required value we would have to invent
         args.append(NULL)
-    notes.add(Issue("missing-root", f"added root = {root.name}(...) over the top-level components", root.name))
+    notes.add(
+        Issue("missing-root", f"added root = {root.name}(...) over the top-level components", root.name)
+    )
     added = Statement(ROOT_ID, Call(root.name, tuple(args)), "value")
     return Program((added, *program.statements), program.incomplete, program.too_deep)
 
@@ -262,7 +286,8 @@ def _with_root(program: Program, library: Library, notes: _Notes) -> Program | N
 def _attach_orphans(materializer: Materializer, root: Node, library: Library, notes: _Notes) -> None:
     component = library.components.get(root.component)
     children = _children_param(component) if component is not None else None
-    accepted = component.param(children).refs if component is not None and children else ()
+    slot = component.param(children) if component is not None and children else None
+    accepted = slot.refs if slot is not None else ()
     for name in list(materializer.unreached):
         if name not in materializer.unreached:
             continue  # reached from an orphan attached before it
@@ -283,9 +308,7 @@ def _extra_statements(program: Program, state: Mapping[str, Any]) -> list[str]:
     """`$state` declarations and Query/Mutation statements, which the tree does not carry."""
     lines = []
     for name, statement in program.table.items():
-        if statement.kind == "state" and name in state:
-            lines.append(f"{name} = {expr_text(statement.expr)}")
-        elif statement.kind in ("query", "mutation"):
+        if (statement.kind == "state" and name in state) or statement.kind in ("query", "mutation"):
             lines.append(f"{name} = {expr_text(statement.expr)}")
     return lines
 

@@ -63,14 +63,20 @@ def pick_entry(program: Program, library: Library | None, lang: Lang) -> tuple[s
         if first is not None and component_statement(first) and root_name is not None:
             assert isinstance(first.expr, Call)
             if first.expr.name == root_name:
-                message = f'no "root" statement; "{first.name}" (the first statement, a {root_name}) is the entry'
+                message = (
+                    f'no "root" statement; "{first.name}" (the first statement, a {root_name}) is the entry'
+                )
                 return first.name, Issue("no-root", message, root_name, None, first.name, "warning")
         return None, None
     if root_name is not None and root_name in table:
         return root_name, None
     statements = list(table.values())
     for statement in statements:
-        if component_statement(statement) and isinstance(statement.expr, Call) and statement.expr.name == root_name:
+        if (
+            component_statement(statement)
+            and isinstance(statement.expr, Call)
+            and statement.expr.name == root_name
+        ):
             return statement.name, None
     for statement in statements:
         if component_statement(statement):
@@ -115,10 +121,14 @@ def materialize(
     for name in orphaned:
         expr = program.table[name].expr
         component = expr.name if isinstance(expr, Call) else None
-        errors.append(Issue("orphaned", f'statement "{name}" is not reachable from the entry', component, None, name))
+        errors.append(
+            Issue("orphaned", f'statement "{name}" is not reachable from the entry', component, None, name)
+        )
     if program.incomplete:
         last = program.statements[-1].name if program.statements else None
-        errors.append(Issue("incomplete", "the program stops mid-statement (closed automatically)", None, None, last))
+        errors.append(
+            Issue("incomplete", "the program stops mid-statement (closed automatically)", None, None, last)
+        )
     if root is None and dynamic is None:
         if entry is None:
             wanted = f"root = {library.root}(...)" if library is not None and library.root else "root = ..."

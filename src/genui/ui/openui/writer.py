@@ -4,7 +4,7 @@
 them (parents before children, so a streamed program fills in top-down). Statement names are the ones the
 nodes came from when they are free, else short names from the component's capitals (`tc1` for the first
 TextContent). Strings are JSON-escaped, data are object literals, a skipped optional is `null`, trailing
-optionals (and trailing values equal to their default) are trimmed; one statement per line, newline-terminated.
+optionals (and trailing values equal to their default) are trimmed; one statement a line, newline-ended.
 """
 
 from __future__ import annotations
@@ -40,7 +40,21 @@ MAX_DEPTH = 100
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _STATEMENT_NAME = re.compile(r"[a-z_][A-Za-z0-9_]*\Z")
 _KEYWORDS = frozenset({"true", "false", "null"})
-_BINARY_PREC = {"||": 2, "&&": 3, "==": 4, "!=": 4, ">": 5, "<": 5, ">=": 5, "<=": 5, "+": 6, "-": 6, "*": 7, "/": 7, "%": 7}
+_BINARY_PREC = {
+    "||": 2,
+    "&&": 3,
+    "==": 4,
+    "!=": 4,
+    ">": 5,
+    "<": 5,
+    ">=": 5,
+    "<=": 5,
+    "+": 6,
+    "-": 6,
+    "*": 7,
+    "/": 7,
+    "%": 7,
+}
 
 
 def string_literal(text: str) -> str:
@@ -162,7 +176,9 @@ class _Writer:
             if name not in self.named:
                 return name
 
-    def statement(self, node: Any, component: str, props: Mapping[str, Any], depth: int, name: str | None) -> str:
+    def statement(
+        self, node: Any, component: str, props: Mapping[str, Any], depth: int, name: str | None
+    ) -> str:
         """Write `node` as a statement (once) and return its name."""
         wanted = getattr(node, "statement_id", None) if name is None else name
         if isinstance(wanted, str) and _STATEMENT_NAME.match(wanted) and wanted not in _KEYWORDS:

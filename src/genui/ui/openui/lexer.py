@@ -27,18 +27,18 @@ _PUNCT: dict[str, int] = {
 }  # fmt: skip
 _KEYWORDS = {"true": TRUE, "false": FALSE, "null": NULL}
 
+# One alternation, applied with findall: each match is one token's text (or skippable text), classified
+# by its first character below. Whitespace before a token is consumed outside the group.
 _TOKEN = re.compile(
-    r"""(?P<ws>[ \t\r]+)
-    |(?P<nl>\n)
-    |(?P<comment>//[^\n]*|\#[^\n]*)
-    |(?P<dq>"(?:[^"\\]|\\[\s\S])*(?:"|\\?\Z))
-    |(?P<sq>'(?:[^'\\]|\\[\s\S])*(?:'|\\?\Z))
-    |(?P<num>-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]*)?)
-    |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
-    |(?P<state>\$[A-Za-z_][A-Za-z0-9_]*)
-    |(?P<call>@[A-Za-z_][A-Za-z0-9_]*)
-    |(?P<op>==|!=|>=|<=|&&|\|\||[()\[\]{},:=!><&|.?+\-*/%])
-    |(?P<other>[\s\S])""",
+    r"""[ \t\r]*(
+    [A-Za-z_][A-Za-z0-9_]*
+    |[(),\[\]{}:.?+*%\n]
+    |"(?:[^"\\]|\\[\s\S])*(?:"|\\?\Z)
+    |-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]*)?
+    |//[^\n]*|\#[^\n]*
+    |'(?:[^'\\]|\\[\s\S])*(?:'|\\?\Z)
+    |[$@][A-Za-z_][A-Za-z0-9_]*
+    |==|!=|>=|<=|&&|\|\||[\s\S])""",
     re.VERBOSE,
 )
 _SINGLE_ESCAPE = re.compile(r"\\([\s\S])")
@@ -140,74 +140,73 @@ def _number(text: str) -> int | float:
         return float("nan")  # `1e`: JavaScript's `+"1e"` is NaN too
 
 
+def _closed(raw: str) -> bool:
+    """Whether a string token ends with its own (unescaped) closing quote."""
+    if len(raw) < 2 or raw[-1] != raw[0]:
+        return False
+    body = raw[1:-1]
+    return (len(body) - len(body.rstrip("\\"))) % 2 == 0
+
+
 def tokenize(text: str) -> Tokens:
     """Tokens of already preprocessed program text, comments dropped, EOF-terminated."""
     kinds: list[int] = []
     values: list[Any] = []
+    add_kind = kinds.append
+    add_value = values.append
     stack: list[int] = []  # open brackets, popped only by their own closer (lang-core autoClose's rule)
     open_string = False
-    match = _TOKEN.match
-    pos = 0
-    n = len(text)
-    while pos < n:
-        m = match(text, pos)
-        assert m is not None  # `other` matches any character
-        group = m.lastgroup
-        end = m.end()
-        if group == "ws" or group == "comment" or group == "other":
-            pos = end
+    punct = _PUNCT
+    closer_of = _CLOSER
+    for tok in _TOKEN.findall(text):
+        kind = punct.get(tok)
+        if kind is not None:
+            if kind <= RBRACE and kind >= LPAREN:
+                if kind in closer_of:
+                    stack.append(kind)
+                elif stack and closer_of[stack[-1]] == kind:
+                    stack.pop()
+            add_kind(kind)
+            add_value(None)
             continue
-        if group == "nl":
-            kinds.append(NEWLINE)
-            values.append(None)
-        elif group == "name":
-            word = m.group()
-            keyword = _KEYWORDS.get(word)
+        c = tok[0]
+        if c == "\n":
+            add_kind(NEWLINE)
+            add_value(None)
+        elif "A" <= c <= "Z":
+            add_kind(TYPE)
+            add_value(tok)
+        elif "a" <= c <= "z" or c == "_":
+            keyword = _KEYWORDS.get(tok)
             if keyword is not None:
-                kinds.append(keyword)
-                values.append(None)
+                add_kind(keyword)
+                add_value(None)
             else:
-                kinds.append(TYPE if "A" <= word[0] <= "Z" else IDENT)
-                values.append(word)
-        elif group == "op":
-            kind = _PUNCT[m.group()]
-            if kind in _CLOSER:
-                stack.append(kind)
-            elif kind in (RPAREN, RBRACKET, RBRACE) and stack and _CLOSER[stack[-1]] == kind:
-                stack.pop()
-            kinds.append(kind)
-            values.append(None)
-        elif group == "dq" or group == "sq":
-            raw = m.group()
-            quote = raw[0]
-            closed = (
-                len(raw) > 1 and raw.endswith(quote) and (len(raw) - len(raw[:-1].rstrip("\\")) - 1) % 2 == 0
-            )
+                add_kind(IDENT)
+                add_value(tok)
+        elif c == '"' or c == "'":
+            closed = _closed(tok)
             if not closed:
-                open_string = True
-                raw = text[pos:]
-                end = n
-            kinds.append(STRING)
-            values.append(_double_quoted(raw, closed) if quote == '"' else _single_quoted(raw, closed))
-        elif group == "num":
-            literal = m.group()
-            if literal[0] == "-" and kinds and kinds[-1] in _VALUE_KINDS:
-                kinds.append(MINUS)  # binary minus: the digits are lexed next
-                values.append(None)
-                end = pos + 1
-            else:
-                kinds.append(NUMBER)
-                values.append(_number(literal))
-        elif group == "state":
-            kinds.append(STATE)
-            values.append(m.group())
-        else:  # call
-            kinds.append(CALL)
-            values.append(m.group()[1:])
-        pos = end
+                open_string = True  # an unclosed string runs to the end of the text
+            add_kind(STRING)
+            add_value(_double_quoted(tok, closed) if c == '"' else _single_quoted(tok, closed))
+        elif "0" <= c <= "9" or c == "-":
+            if c == "-" and kinds and kinds[-1] in _VALUE_KINDS:
+                add_kind(MINUS)  # binary minus, then the number without its sign
+                add_value(None)
+                tok = tok[1:]
+            add_kind(NUMBER)
+            add_value(_number(tok))
+        elif c == "$":
+            add_kind(STATE)
+            add_value(tok)
+        elif c == "@":
+            add_kind(CALL)
+            add_value(tok[1:])
+        # anything else (comments, stray characters, trailing blanks) is skipped
     for kind in reversed(stack):
-        kinds.append(_CLOSER[kind])
-        values.append(None)
-    kinds.append(EOF)
-    values.append(None)
+        add_kind(closer_of[kind])
+        add_value(None)
+    add_kind(EOF)
+    add_value(None)
     return Tokens(kinds, values, open_string or bool(stack))

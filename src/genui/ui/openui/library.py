@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -86,6 +87,10 @@ class Component:
     params: tuple[Param, ...]
     description: str | None = None
     signature: str | None = None  # the prompt signature from a CLI spec, when given
+    required: tuple[Param, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "required", tuple(p for p in self.params if p.required))
 
     def param(self, name: str) -> Param | None:
         for param in self.params:
@@ -323,6 +328,7 @@ def load_library(source: Mapping[str, Any] | str | bytes, *, root: str | None = 
     return library
 
 
+@cache
 def _bundled(filename: str) -> Library:
     return load_library((resources.files(__package__) / filename).read_bytes())
 

@@ -36,7 +36,7 @@ from .ast import (
     Ternary,
     Unary,
 )
-from .library import Component, Library, Param, ref_name, slot_options
+from .library import Component, Library, ref_name, slot_options
 from .parser import ProgramTooDeep
 
 Lang = Literal["1.0", "0.5"]
@@ -80,7 +80,7 @@ class Dynamic:
 
 @dataclass(frozen=True, slots=True)
 class Issue:
-    """One error item in the autofix shape: `to_dict()` is `{code, message, component?, path?, statementId?}`."""
+    """An error item in the autofix shape; to_dict() = {code, message, component?, path?, statementId?}."""
 
     code: str
     message: str
@@ -106,6 +106,7 @@ class _Invalid:
 
 INVALID: Any = _Invalid()
 _SCALAR_TYPES = frozenset({"string", "number", "boolean"})
+_SCALAR_OF: dict[type, str] = {str: "string", int: "number", float: "number", bool: "boolean"}
 
 
 def js_typeof(value: Any) -> str:
@@ -199,9 +200,6 @@ class Materializer:
     # -- errors ---------------------------------------------------------------------------------------
     def error(self, code: str, message: str, component: str | None, path: str | None) -> None:
         self.errors.append(Issue(code, message, component, path, self.current))
-
-    def _signature(self, component: Component) -> str:
-        return component.typed_signature()
 
     # -- references -----------------------------------------------------------------------------------
     def _unresolved(self, name: str) -> None:
@@ -305,31 +303,38 @@ class Materializer:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise ProgramTooDeep(f"the program nests deeper than {MAX_DEPTH} levels")
-        try:
-            return self._value(node)
-        finally:
-            self.depth -= 1
-
-    def _value(self, node: Expr) -> Any:
-        if isinstance(node, Str | Num | Bool):
-            return node.value
-        if isinstance(node, Null):
-            return None
-        if isinstance(node, Ref):
-            return self.resolve(node.name)
-        if isinstance(node, Arr):
-            items = []
-            for item in node.items:
-                value = self.value(item)
-                if value is None and isinstance(item, Call | Ref):
+        kind = type(node)
+        if kind is Str or kind is Num or kind is Bool:
+            value: Any = node.value  # type: ignore[union-attr]
+        elif kind is Ref:
+            value = self.resolve(node.name)  # type: ignore[union-attr]
+        elif kind is Call:
+            value = self.call(node)  # type: ignore[arg-type]
+        elif kind is Arr:
+            value = []
+            for item in node.items:  # type: ignore[union-attr]
+                item_kind = type(item)
+                if item_kind is Str or item_kind is Num or item_kind is Bool:
+                    value.append(item.value)  # type: ignore[union-attr]
+                    continue
+                element = self.value(item)
+                if element is None and (item_kind is Call or item_kind is Ref):
                     continue  # unresolved references and invalid components leave arrays
-                items.append(value)
-            return items
-        if isinstance(node, Obj):
-            return {key: self.value(value) for key, value in node.entries}
-        if isinstance(node, Call):
-            return self.call(node)
-        return Dynamic(self.expr(node, frozenset()))
+                value.append(element)
+        elif kind is Obj:
+            value = {}
+            for key, entry in node.entries:  # type: ignore[union-attr]
+                entry_kind = type(entry)
+                if entry_kind is Str or entry_kind is Num or entry_kind is Bool:
+                    value[key] = entry.value  # type: ignore[union-attr]
+                else:
+                    value[key] = self.value(entry)
+        elif kind is Null:
+            value = None
+        else:
+            value = Dynamic(self.expr(node, frozenset()))
+        self.depth -= 1
+        return value
 
     def call(self, node: Call) -> Any:
         name = node.name
@@ -384,11 +389,12 @@ class Materializer:
         name = component.name
         params = component.params
         props: dict[str, Any] = {}
+        nulls: set[str] = set()  # params given as null: "skipped", so the node carries no value for them
         drop = False
         for param, arg in zip(params, args, strict=False):
             value = self.value(arg)
-            props[param.name] = value
             if value is None:
+                nulls.add(param.name)
                 continue
             checked = self.check(value, param.schema, name, "/" + param.name)
             if checked is INVALID:
@@ -396,8 +402,7 @@ class Materializer:
                     props[param.name] = param.default
                 elif param.required:
                     drop = True
-                else:
-                    del props[param.name]
+                    props[param.name] = value
             else:
                 props[param.name] = checked
         if len(args) > len(params):
@@ -407,38 +412,43 @@ class Materializer:
                 name,
                 "",
             )
-        missing = [p for p in params if p.required and props.get(p.name) is None]
-        if missing:
-            still: list[Param] = []
-            for param in missing:
-                if param.has_default:
-                    props[param.name] = param.default
-                else:
-                    still.append(param)
-            if still:
-                for param in still:
-                    if param.name in props:
-                        message = f'required argument "{param.name}" of {self._signature(component)} is null'
-                        self.error("null-required", message, name, "/" + param.name)
-                    else:
-                        message = f'missing required argument "{param.name}" of {self._signature(component)}'
-                        self.error("missing-required", message, name, "/" + param.name)
-                return None
-        if drop:
+        invalid = False
+        for param in component.required:
+            if param.name in props:
+                continue
+            if param.has_default:
+                props[param.name] = param.default
+                continue
+            invalid = True
+            if param.name in nulls:
+                message = f'required argument "{param.name}" of {component.typed_signature()} is null'
+                self.error("null-required", message, name, "/" + param.name)
+            else:
+                message = f'missing required argument "{param.name}" of {component.typed_signature()}'
+                self.error("missing-required", message, name, "/" + param.name)
+        if invalid or drop:
             return None
-        # A null optional argument means "skipped": the node carries no value for it.
-        return Node(name, {key: value for key, value in props.items() if value is not None})
+        if len(props) > 1 and len(params) > 1:
+            props = {p.name: props[p.name] for p in params if p.name in props}  # positional order
+        return Node(name, props)
 
     # -- schema checks --------------------------------------------------------------------------------
     def check(self, value: Any, schema: Any, component: str, path: str) -> Any:
         """`value` (possibly cleaned) if it fits `schema`, else INVALID; errors are recorded on the way."""
-        if not isinstance(schema, Mapping) or value is None or isinstance(value, Dynamic):
+        if value is None or type(schema) is not dict:
             return value
-        if isinstance(value, Node):
+        kind = schema.get("type")
+        scalar = _SCALAR_OF.get(type(value))
+        if scalar is not None and (kind == scalar or (kind == "integer" and scalar == "number")):
+            if "enum" not in schema and "const" not in schema:
+                return value  # the common case: a scalar of the declared type
+        elif isinstance(value, Dynamic):
+            return value
+        elif isinstance(value, Node):
             if is_composite(schema):
                 return value
-            if isinstance(schema.get("type"), str) or "enum" in schema or "const" in schema:
-                expected = schema["type"] if isinstance(schema.get("type"), str) else "a literal value"
+            if isinstance(kind, str) or "enum" in schema or "const" in schema:
+                expected = kind if isinstance(kind, str) else "a literal value"
                 self.error(
                     "type-mismatch",
                     f'"{path}" expects {expected} but got component "{value.component}"',
@@ -454,7 +464,6 @@ class Materializer:
                 self.error("type-mismatch", f'"{path}" expects {names} but got {actual}', component, path)
                 return INVALID
             return value
-        kind = schema.get("type")
         if kind == "object":
             return self._object(value, schema, component, path)
         if kind == "array":
@@ -471,7 +480,7 @@ class Materializer:
             self.error("type-mismatch", f'"{path}" expects object but got {js_type(value)}', component, path)
             return INVALID
         properties = schema.get("properties")
-        properties = properties if isinstance(properties, Mapping) else {}
+        properties = properties if isinstance(properties, dict) else {}
         required = schema.get("required")
         required = required if isinstance(required, list) else []
         invalid = False
@@ -508,10 +517,18 @@ class Materializer:
             self.error("type-mismatch", f'"{path}" expects array but got {js_type(value)}', component, path)
             return INVALID
         items = schema.get("items")
-        if not isinstance(items, Mapping):
+        if not isinstance(items, dict):
             return value
         kept = []
+        item_type = items.get("type")
+        if item_type == "integer":
+            item_type = "number"
+        plain = "enum" not in items and "const" not in items
         for i, item in enumerate(value):
+            scalar = _SCALAR_OF.get(type(item))
+            if plain and scalar is not None and item_type == scalar:
+                kept.append(item)  # the common case, without building the item's path
+                continue
             checked = self.check(item, items, component, pointer(path, i))
             if checked is not INVALID:
                 kept.append(checked)

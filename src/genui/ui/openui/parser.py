@@ -7,6 +7,7 @@ ProgramTooDeep (a ValueError) instead of exhausting the Python stack.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from . import lexer as lx
@@ -62,128 +63,136 @@ def js_number_text(value: int | float) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
+_PREC = [0] * (lx.CALL + 1)  # infix precedence by token kind (0: not infix)
+for _kind, _prec in _INFIX.items():
+    _PREC[_kind] = _prec
+
+
 class _ExprParser:
-    """Pratt parser over tokens[start:end] (the statement's expression) followed by EOF."""
+    """Pratt parser over one statement's tokens (newlines removed), which end with an EOF sentinel."""
 
-    __slots__ = ("depth", "end", "kinds", "pos", "values")
+    __slots__ = ("depth", "kinds", "pos", "values")
 
-    def __init__(self, kinds: list[int], values: list[Any], start: int, end: int) -> None:
+    def __init__(self, kinds: list[int], values: list[Any]) -> None:
         self.kinds = kinds
         self.values = values
-        self.pos = start
-        self.end = end
+        self.pos = 0
         self.depth = 0
-
-    def kind(self) -> int:
-        return self.kinds[self.pos] if self.pos < self.end else lx.EOF
-
-    def peek(self) -> int:
-        return self.kinds[self.pos + 1] if self.pos + 1 < self.end else lx.EOF
-
-    def eat(self, kind: int) -> None:
-        if self.kind() == kind:
-            self.pos += 1
 
     def expr(self, min_prec: int = 0) -> Expr:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise ProgramTooDeep(f"expression nests deeper than {MAX_DEPTH} levels")
         left = self.prefix()
-        while _INFIX.get(self.kind(), 0) > min_prec:
+        kinds = self.kinds
+        while _PREC[kinds[self.pos]] > min_prec:
             left = self.infix(left)
         self.depth -= 1
         return left
 
     def prefix(self) -> Expr:
-        kind = self.kind()
-        value: Any = self.values[self.pos] if self.pos < self.end else None
-        self.pos += 1
+        pos = self.pos
+        kind = self.kinds[pos]
+        value: Any = self.values[pos]
+        if kind == lx.EOF:
+            return NULL
+        self.pos = pos + 1
         if kind == lx.STRING:
             return Str(value)
+        if kind == lx.IDENT:
+            return Ref(value)
         if kind == lx.NUMBER:
             return Num(value)
+        if kind == lx.TYPE:
+            if self.kinds[pos + 1] == lx.LPAREN and (value not in BUILTINS or value == "Action"):
+                self.pos = pos + 2
+                return Call(value, self.sequence(lx.RPAREN))
+            return Ref(value)
+        if kind == lx.LBRACKET:
+            return Arr(self.sequence(lx.RBRACKET))
+        if kind == lx.LBRACE:
+            return self.obj()
         if kind == lx.TRUE:
             return Bool(True)
         if kind == lx.FALSE:
             return Bool(False)
         if kind == lx.NULL:
             return NULL
-        if kind == lx.LBRACKET:
-            return Arr(tuple(self.sequence(lx.RBRACKET)))
-        if kind == lx.LBRACE:
-            return self.obj()
         if kind == lx.STATE:
-            if self.kind() == lx.ASSIGN:
-                self.pos += 1
+            if self.kinds[pos + 1] == lx.ASSIGN:
+                self.pos = pos + 2
                 return Assign(value, self.expr())
             return StateRef(value)
-        if kind == lx.TYPE:
-            if self.kind() == lx.LPAREN and (value not in BUILTINS or value == "Action"):
-                self.pos += 1
-                return Call(value, tuple(self.sequence(lx.RPAREN)))
-            return Ref(value)
         if kind == lx.CALL:
-            if self.kind() == lx.LPAREN:
-                self.pos += 1
-                return Call(value, tuple(self.sequence(lx.RPAREN)), at=True)
-            return Ref(value)
-        if kind == lx.IDENT:
+            if self.kinds[pos + 1] == lx.LPAREN:
+                self.pos = pos + 2
+                return Call(value, self.sequence(lx.RPAREN), at=True)
             return Ref(value)
         if kind == lx.NOT or kind == lx.MINUS:
             return Unary("!" if kind == lx.NOT else "-", self.expr(_UNARY))
         if kind == lx.LPAREN:
             inner = self.expr()
-            self.eat(lx.RPAREN)
+            if self.kinds[self.pos] == lx.RPAREN:
+                self.pos += 1
             return inner
-        if kind == lx.EOF:
-            self.pos -= 1  # never step past the end
         return NULL  # a stray token reads as null
 
     def infix(self, left: Expr) -> Expr:
-        kind = self.kind()
+        kinds = self.kinds
+        kind = kinds[self.pos]
         self.pos += 1
         op = _BINARY_OPS.get(kind)
         if op is not None:
             return Binary(op, left, self.expr(_INFIX[kind]))
         if kind == lx.QUESTION:
             then = self.expr()
-            self.eat(lx.COLON)
+            if kinds[self.pos] == lx.COLON:
+                self.pos += 1
             return Ternary(left, then, self.expr())
         if kind == lx.DOT:
-            field_kind = self.kind()
-            field_value: Any = self.values[self.pos] if self.pos < self.end else None
-            self.pos += 1
+            field_kind = kinds[self.pos]
+            field_value: Any = self.values[self.pos]
+            if field_kind != lx.EOF:
+                self.pos += 1
             if field_kind in (lx.IDENT, lx.TYPE, lx.STRING):
                 return Member(left, field_value)
             if field_kind == lx.NUMBER:
                 return Member(left, js_number_text(field_value))
             if field_kind == lx.STATE:
                 return Member(left, field_value[1:])
-            if field_kind == lx.EOF:
-                self.pos -= 1
             return Member(left, "?")
         index = self.expr()  # `[`
-        self.eat(lx.RBRACKET)
+        if kinds[self.pos] == lx.RBRACKET:
+            self.pos += 1
         return Index(left, index)
 
-    def sequence(self, closer: int) -> list[Expr]:
+    def sequence(self, closer: int) -> tuple[Expr, ...]:
         """Comma-separated expressions up to `closer` (commas optional, trailing comma fine)."""
         items: list[Expr] = []
+        kinds = self.kinds
+        values = self.values
         while True:
-            kind = self.kind()
+            pos = self.pos
+            kind = kinds[pos]
             if kind == closer:
-                self.pos += 1
-                return items
+                self.pos = pos + 1
+                return tuple(items)
             if kind == lx.EOF:
-                return items
-            items.append(self.expr())
-            if self.kind() == lx.COMMA:
+                return tuple(items)
+            following = kinds[pos + 1]
+            if (following == lx.COMMA or following == closer) and kind in _LITERALS:
+                items.append(_LITERALS[kind](values[pos]))  # the common case, without the Pratt loop
+                self.pos = pos + 1
+            else:
+                items.append(self.expr())
+            if kinds[self.pos] == lx.COMMA:
                 self.pos += 1
 
     def obj(self) -> Obj:
         entries: list[tuple[str, Expr]] = []
+        kinds = self.kinds
         while True:
-            kind = self.kind()
+            kind = kinds[self.pos]
             if kind == lx.RBRACE:
                 self.pos += 1
                 return Obj(tuple(entries))
@@ -197,56 +206,75 @@ class _ExprParser:
                 key = value[1:]
             else:
                 key = "?"
-            self.eat(lx.COLON)
-            entries.append((key, self.expr()))
-            if self.kind() == lx.COMMA:
+            if kinds[self.pos] == lx.COLON:
                 self.pos += 1
+            entries.append((key, self.expr()))
+            if kinds[self.pos] == lx.COMMA:
+                self.pos += 1
+
+
+_LITERALS: dict[int, Any] = {
+    lx.STRING: Str,
+    lx.NUMBER: Num,
+    lx.IDENT: Ref,
+    lx.TRUE: lambda _: Bool(True),
+    lx.FALSE: lambda _: Bool(False),
+    lx.NULL: lambda _: NULL,
+}
+
+
+# Token kinds that shape statements (newline, brackets, `:` and `?`), found in the kinds as bytes.
+_STRUCTURE = re.compile(bytes([ord("["), lx.NEWLINE, ord("-"), lx.RBRACE, lx.COLON, lx.QUESTION, ord("]")]))
+_NEWLINES = re.compile(bytes([lx.NEWLINE]) + b"*")
 
 
 def _statement_spans(kinds: list[int]) -> list[tuple[int, int, int]]:
     """(target index, expression start, expression end) of each `name = expr` statement.
 
     A newline ends a statement at bracket depth 0 unless a ternary is open or the next line starts with
-    `?`; lines that do not start with `name =` are skipped.
+    `?`; lines that do not start with `name =` are skipped. Only structural tokens are visited (a regex
+    over the kinds as bytes), which keeps this cheap on long programs.
     """
+    coded = bytes(kinds)
     spans: list[tuple[int, int, int]] = []
+    total = len(kinds) - 1  # the EOF
     pos = 0
-    total = len(kinds)
+    find_newline = coded.find
     while pos < total:
-        while pos < total and kinds[pos] == lx.NEWLINE:
-            pos += 1
-        if pos >= total or kinds[pos] == lx.EOF:
+        skip = _NEWLINES.match(coded, pos)
+        pos = skip.end() if skip is not None else pos
+        if pos >= total:
             break
         if kinds[pos] not in _TARGET_KINDS or kinds[pos + 1] != lx.ASSIGN:
-            while kinds[pos] != lx.NEWLINE and kinds[pos] != lx.EOF:
-                pos += 1
+            newline = find_newline(lx.NEWLINE, pos)
+            pos = total if newline < 0 else newline
             continue
         target = pos
-        pos += 2
-        start = pos
+        start = pos + 2
         depth = 0
         ternary = 0
-        while kinds[pos] != lx.EOF:
-            kind = kinds[pos]
+        end = total
+        for match in _STRUCTURE.finditer(coded, start, total):
+            at = match.start()
+            kind = coded[at]
             if kind == lx.NEWLINE:
                 if depth <= 0 and ternary <= 0:
-                    peek = pos + 1
-                    while kinds[peek] == lx.NEWLINE:
-                        peek += 1
+                    peek = _NEWLINES.match(coded, at).end()  # type: ignore[union-attr]
                     if kinds[peek] != lx.QUESTION:
+                        end = at
                         break
-                pos += 1
-                continue
-            if kind in _OPENERS:
-                depth += 1
-            elif kind in _CLOSERS and depth > 0:
-                depth -= 1
-            elif kind == lx.QUESTION and depth == 0:
-                ternary += 1
-            elif kind == lx.COLON and depth == 0 and ternary > 0:
+            elif kind <= lx.RBRACE:
+                if kind & 1:  # LPAREN, LBRACKET, LBRACE are the odd kinds
+                    depth += 1
+                elif depth > 0:
+                    depth -= 1
+            elif kind == lx.QUESTION:
+                if depth == 0:
+                    ternary += 1
+            elif depth == 0 and ternary > 0:  # COLON
                 ternary -= 1
-            pos += 1
-        spans.append((target, start, pos))
+        spans.append((target, start, end))
+        pos = end
     return spans
 
 
@@ -261,16 +289,19 @@ def parse_tokens(tokens: lx.Tokens, *, skip_too_deep: bool = False) -> Program:
     statements: list[Statement] = []
     too_deep: list[str] = []
     for target, start, end in _statement_spans(kinds):
-        # Newlines inside the expression are not tokens of the expression grammar.
-        if lx.NEWLINE in kinds[start:end]:
-            keep = [i for i in range(start, end) if kinds[i] != lx.NEWLINE]
-            sub_kinds = [kinds[i] for i in keep]
-            sub_values = [values[i] for i in keep]
-            parser = _ExprParser(sub_kinds, sub_values, 0, len(keep))
-        else:
-            parser = _ExprParser(kinds, values, start, end)
-        if parser.end <= parser.pos:
+        if end <= start:
             continue  # `name =` with nothing after it
+        sub_kinds = kinds[start:end]
+        sub_values = values[start:end]
+        if lx.NEWLINE in sub_kinds:  # newlines inside brackets are not part of the expression grammar
+            keep = [i for i, kind in enumerate(sub_kinds) if kind != lx.NEWLINE]
+            sub_kinds = [sub_kinds[i] for i in keep]
+            sub_values = [sub_values[i] for i in keep]
+        sub_kinds.append(lx.EOF)
+        sub_kinds.append(lx.EOF)  # room for one token of lookahead past the end
+        sub_values.append(None)
+        sub_values.append(None)
+        parser = _ExprParser(sub_kinds, sub_values)
         try:
             expr = parser.expr()
         except ProgramTooDeep:

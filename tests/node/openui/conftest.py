@@ -11,7 +11,7 @@ import pytest
 # The tree strategies and the program corpus live with the fast tests; the judge tests reuse them.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "ui" / "openui"))
 
-from judge import Judge  # noqa: E402
+from judge import Judge
 
 
 @pytest.fixture(scope="session")

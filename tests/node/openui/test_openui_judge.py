@@ -99,7 +99,9 @@ def test_judge_facts_for_streaming(judge: Judge) -> None:
     followed = judge.ask(op="stream", library="chat", chunks=[later, 'c = Header("C")\n'])["results"]
     assert len(followed[-1]["root"]["props"]["children"]) == 2
     # A pending (unfinished) statement never replaces a completed one of the same name.
-    pending = judge.ask(op="stream", library="chat", chunks=['root = Card([a])\na = Header("A")\n', "a = Header(\"B"])
+    pending = judge.ask(
+        op="stream", library="chat", chunks=['root = Card([a])\na = Header("A")\n', 'a = Header("B']
+    )
     assert pending["results"][-1]["root"]["props"]["children"][0]["props"]["title"] == "A"
 
 
@@ -108,8 +110,8 @@ def test_judge_facts_for_streaming(judge: Judge) -> None:
     [
         ('root = Card([a, b])\na = Header("A")\nb = Header("B")', 'b = Header("B2")\nc = Header("C")'),
         ('root = Card([a, b])\na = Header("A")\nb = Header("B")', "b = null"),
-        ('root = Card([a, b])\na = Header("A")\nb = Header("B")', 'root = Card([a])'),
-        ('$x = 1\nroot = Card([a])\na = Header("A")\nz = Header("z")', "```\na = Header(\"A2\")\n```"),
+        ('root = Card([a, b])\na = Header("A")\nb = Header("B")', "root = Card([a])"),
+        ('$x = 1\nroot = Card([a])\na = Header("A")\nz = Header("z")', '```\na = Header("A2")\n```'),
         ("", 'root = Card([a])\na = Header("A")'),
         ('root = Card([a])\na = Header("A")', ""),
         ('h = Header("x")', 'h = Header("y")\nroot = Card([h])'),

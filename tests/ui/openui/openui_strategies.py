@@ -152,7 +152,9 @@ _SKIP: Any = object()
 
 
 @st.composite
-def trees(draw: Any, library: Library, *, root: str | None = None, max_depth: int = 4, max_items: int = 3) -> Any:
+def trees(
+    draw: Any, library: Library, *, root: str | None = None, max_depth: int = 4, max_items: int = 3
+) -> Any:
     """A valid tree rooted at `root` (default: the library's root component)."""
     drawer = _Drawer(library, draw, max_depth, max_items)
     name = root or library.root

@@ -306,15 +306,13 @@ _cache_lock = threading.Lock()
 def load_library(source: Mapping[str, Any] | str | bytes, *, root: str | None = None) -> Library:
     """A Library from a document, its JSON text or bytes; cached by content (and the `root` override)."""
     try:
-        raw = source if isinstance(source, bytes) else source.encode() if isinstance(source, str) else None
-        document = orjson.loads(raw) if raw is not None else source
-        if raw is None:
-            raw = orjson.dumps(source)
+        document = orjson.loads(source) if isinstance(source, (str, bytes)) else source
+        canonical = orjson.dumps(document)  # the same digest for the same document however it was spelled
     except orjson.JSONDecodeError as exc:
         raise LibraryError([("", f"not valid JSON: {exc}")]) from None
     except TypeError as exc:
         raise LibraryError([("", f"not JSON-serializable: {exc}")]) from None
-    digest = hashlib.sha256(raw).hexdigest()
+    digest = hashlib.sha256(canonical).hexdigest()
     key = (digest, root)
     with _cache_lock:
         cached = _cache.get(key)

@@ -41,7 +41,7 @@ from .parser import ProgramTooDeep
 
 Lang = Literal["1.0", "0.5"]
 MAX_DEPTH = 100  # materialized nesting (components, arrays and objects)
-MAX_NODES = 200_000  # materialized component nodes; references are inlined, so a small text can explode
+MAX_NODES = 50_000  # materialized component nodes; references are inlined, so a small text can explode
 
 
 class ProgramTooLarge(ValueError):

@@ -193,7 +193,10 @@ class _Cleaner:
             if isinstance(expr, Arr):
                 items = (self.clean(item, key, data_depth + 1) for item in expr.items)
                 return Arr(tuple(item for item in items if item is not None))
-            entries = ((k, self.clean(v, k, data_depth + 1)) for k, v in expr.entries)
+            entries = [(k, self.clean(v, k, data_depth + 1)) for k, v in expr.entries]
+            lost_url = any(v is None and is_url_prop(k) for k, v in entries)
+            if lost_url and any(k == "type" for k, _ in entries):
+                return None  # an action whose URL was unsafe: the whole action goes, not just its target
             return Obj(tuple((k, v) for k, v in entries if v is not None))
         if isinstance(expr, Call):
             names: list[str | None]
@@ -234,6 +237,24 @@ class _Cleaner:
             cleaned = self.clean(statement.expr, None, 0)
             statements.append(Statement(statement.name, cleaned or NULL, statement.kind))
         return Program(tuple(statements), program.incomplete, program.too_deep)
+
+
+def _without_invalid_tail(program: Program, library: Library, lang: Lang, notes: _Notes) -> Program:
+    """A cut-off last statement that cannot be valid is dropped (an earlier definition then holds)."""
+    if not program.incomplete or not program.statements:
+        return program
+    last = program.statements[-1]
+    if last.kind != "value":
+        return program
+    probe = Materializer(program, library, lang=lang, partial=False, hooks=Hooks())
+    try:
+        value = probe.resolve(last.name)
+    except (ProgramTooDeep, ProgramTooLarge):
+        value = None
+    if value is not None and not probe.errors:
+        return program
+    notes.add(Issue("incomplete", f'dropped the cut-off statement "{last.name}"', None, None, last.name))
+    return Program(program.statements[:-1], False, program.too_deep)
 
 
 def _children_param(component: Component) -> str | None:
@@ -331,6 +352,7 @@ def repair(
     program = _Cleaner(library, budget, notes).program(parse(text, skip_too_deep=True))
     for name in program.too_deep:
         notes.add(Issue("too-deep", f'dropped statement "{name}": it nests too deeply', None, None, name))
+    program = _without_invalid_tail(program, library, lang, notes)
     rooted = _with_root(program, library, notes)
     hooks = RepairHooks(budget, notes)
     output = ""

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from judge import EXPORTS, Judge, exported_library
 from openui_corpus import CASES
 from openui_strategies import trees
@@ -138,7 +139,7 @@ def test_a_library_that_is_not_c1s_loads(judge: Judge) -> None:
 
 
 @JUDGED
-@given(data=__import__("hypothesis").strategies.data())
+@given(data=st.data())
 def test_written_trees_of_another_library_pass_the_judge(judge: Judge, data: Any) -> None:
     library, spec = _wide_library(judge)
     tree = data.draw(trees(library))
@@ -147,3 +148,15 @@ def test_written_trees_of_another_library_pass_the_judge(judge: Judge, data: Any
     assert answer["errors"] == [] and answer["unresolved"] == [] and answer["orphaned"] == []
     assert without_nulls(answer["root"]) == tree
     assert openui.validate(program, library).root == tree
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_repaired_corpus_programs_pass_the_judge(judge: Judge, case: Any) -> None:
+    result = openui.repair(case.program)
+    if not result.valid:
+        assert result.unfixed  # reported, never claimed
+        return
+    answer = judge.validate(result.program, "chat")
+    assert judge_codes(answer) == []
+    if "$ast" not in json.dumps(answer["root"]):
+        assert without_nulls(answer["root"]) == openui.validate(result.program).root

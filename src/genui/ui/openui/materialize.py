@@ -8,9 +8,9 @@ changed in place while they are checked.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from .ast import (
     ACTION_STEPS,
@@ -40,6 +40,7 @@ from .library import Component, Library, ref_name, slot_options
 from .parser import ProgramTooDeep
 
 Lang = Literal["1.0", "0.5"]
+_T = TypeVar("_T")
 MAX_DEPTH = 100  # materialized nesting (components, arrays and objects)
 MAX_NODES = 50_000  # materialized component nodes; references are inlined, so a small text can explode
 
@@ -206,40 +207,36 @@ class Materializer:
         if name not in self.unresolved:
             self.unresolved.append(name)
 
-    def resolve(self, name: str) -> Any:
+    def _enter(self, name: str, read: Callable[[Expr], _T], missing: _T, runtime: _T) -> _T:
+        """Read the statement `name` refers to (as a value or as an expression), once per path: a name
+        already being read (a cycle) or never defined is unresolved; Query/Mutation stay references."""
         if name in self.visited or name not in self.table:
             self._unresolved(name)
-            return None
+            return missing
         statement = self.table[name]
         self.unreached.pop(name, None)
         if statement.kind in ("query", "mutation"):
-            return Dynamic(Ref(name))
+            return runtime
         self.visited.add(name)
         previous, self.current = self.current, name
         try:
-            value = self.value(statement.expr)
+            return read(statement.expr)
         finally:
             self.current = previous
             self.visited.discard(name)
+
+    def resolve(self, name: str) -> Any:
+        value = self._enter(name, self.value, None, Dynamic(Ref(name)))
         if isinstance(value, Node):
             value.statement_id = name
         return value
 
     def resolve_expr(self, name: str) -> Expr:
-        if name in self.visited or name not in self.table:
-            self._unresolved(name)
-            return NULL
-        statement = self.table[name]
-        self.unreached.pop(name, None)
-        if statement.kind in ("query", "mutation"):
-            return Ref(name)
-        self.visited.add(name)
-        previous, self.current = self.current, name
-        try:
-            return self.expr(statement.expr, frozenset())
-        finally:
-            self.current = previous
-            self.visited.discard(name)
+        missing: Expr = NULL
+        return self._enter(name, self._expr_at_top, missing, Ref(name))
+
+    def _expr_at_top(self, node: Expr) -> Expr:
+        return self.expr(node, frozenset())
 
     # -- runtime expressions --------------------------------------------------------------------------
     def expr(self, node: Expr, scoped: frozenset[str]) -> Expr:

@@ -156,7 +156,8 @@ def list_models(config: ConfigOption = None) -> None:
     default = registry.resolve(LATEST_ALIAS)
     table.add_row(LATEST_ALIAS, default.provider_name, f"-> {default.name}", default.catalog_version or "")
     for m in registry.list():
-        table.add_row(m.name, m.provider_name, m.upstream_model, m.catalog_version or "")
+        if m.name != LATEST_ALIAS:  # listed once, above, with its target
+            table.add_row(m.name, m.provider_name, m.upstream_model, m.catalog_version or "")
     console.print(table)
 
 

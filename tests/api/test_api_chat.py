@@ -459,6 +459,21 @@ def test_models_list_has_alias_and_configured_models(server: LiveServer) -> None
     )
 
 
+def test_models_list_names_every_id_once(make_server: Callable[..., LiveServer]) -> None:
+    from genui.config import ModelConfig
+
+    second = ModelConfig(name="c1/fake/other/v-20261121", provider="fake", upstream_model="other")
+    server = make_server(models=[*server_models(), second])
+    ids = [m.id for m in client(server).models.list()]
+    assert ids == ["c1-embed-latest", FAKE_MODEL, second.name]
+
+
+def server_models() -> list[Any]:
+    from genui.config import ModelConfig
+
+    return [ModelConfig(name=FAKE_MODEL, provider="fake", upstream_model="fake-model")]
+
+
 def test_request_id_is_echoed(server: LiveServer) -> None:
     r = httpx.get(server.url + "/healthz", headers={"x-request-id": "req_test_1"})
     assert r.headers["x-request-id"] == "req_test_1"

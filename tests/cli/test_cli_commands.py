@@ -76,6 +76,7 @@ def test_models_lists_alias_and_configured_models(
     result = runner.invoke(app, ["models", "--config", str(config_file(tmp_path, scripted_upstream))])
     assert result.exit_code == 0
     assert "c1-embed-latest" in result.output and "c1/fake/m/v-20261121" in result.output
+    assert result.output.count("c1-embed-latest") == 1  # the alias row, not once more among the models
 
 
 def test_keys_create_list_revoke(tmp_path: Path, scripted_upstream: ScriptedUpstream) -> None:

@@ -17,8 +17,8 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from genui.api.playground import router
 from genui.errors import ApiError
-from genui.web import router
 
 
 @dataclass

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from genui import __version__
-from genui.api import admin, chat, conversations, models, responses
+from genui.api import admin, chat, conversations, models, playground, responses
 from genui.api.deps import LOCAL_ORG, AppState
 from genui.api.errors import install_error_handlers
 from genui.api.fastlane import FastLane
@@ -20,6 +20,10 @@ from genui.limits.ratelimit import RateLimiter
 from genui.limits.usage import UsageRecorder
 from genui.models.registry import ModelRegistry
 from genui.models.router import Router
+from genui.service.accounting import Accounting
+from genui.service.chat import ChatService
+from genui.service.conversations import ConversationService
+from genui.service.responses import ResponseService
 from genui.service.turn import TurnRunner
 from genui.store import (
     ConversationRepository,
@@ -42,18 +46,21 @@ async def build_state(settings: Settings) -> AppState:
         input_tokens_per_minute=settings.input_tokens_per_minute,
         output_tokens_per_minute=settings.output_tokens_per_minute,
     )
-    usage = UsageRepository(db)
+    recorder = UsageRecorder(UsageRepository(db).record_many)
+    runner = TurnRunner(registry, router)
+    accounting = Accounting(limiter, recorder)
+    conversations = ConversationRepository(db)
     state = AppState(
         settings=settings,
         db=db,
         keys=keys,
-        responses=ResponseRepository(db),
-        conversations=ConversationRepository(db),
-        recorder=UsageRecorder(usage.record_many),
         registry=registry,
         router=router,
-        runner=TurnRunner(registry, router),
         limiter=limiter,
+        recorder=recorder,
+        chat=ChatService(runner, accounting),
+        responses=ResponseService(runner, accounting, ResponseRepository(db), conversations),
+        conversations=ConversationService(conversations),
     )
     if settings.no_auth:
         state.local_org_id = await keys.ensure_org(LOCAL_ORG)
@@ -99,9 +106,6 @@ def create_api(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for module in (chat, responses, conversations, models, admin):
+    for module in (chat, responses, conversations, models, admin, playground):
         app.include_router(module.router)
-    from genui.web import router as web_router  # the playground and renderer (optional static assets)
-
-    app.include_router(web_router)
     return app

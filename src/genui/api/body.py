@@ -9,7 +9,6 @@ from pydantic import BaseModel, ValidationError
 
 from genui.api.errors import from_validation
 from genui.errors import ApiError
-from genui.ui import ThesysMetadata, parse_thesys_metadata
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -35,15 +34,3 @@ def validated(model: type[M], data: dict[str, Any]) -> M:
 
 def parse_body(model: type[M], raw: bytes, *, allow_empty: bool = False) -> M:
     return validated(model, json_object(raw, allow_empty=allow_empty))
-
-
-def thesys_of(metadata: dict[str, str] | None) -> ThesysMetadata | None:
-    """`metadata.thesys`, a JSON string per the C1 API; malformed is a 400 naming the param."""
-    if not metadata or "thesys" not in metadata:
-        return None
-    try:
-        return parse_thesys_metadata(metadata["thesys"])
-    except ValueError as exc:
-        raise ApiError(
-            400, f"Invalid 'metadata.thesys': {exc}", param="metadata.thesys", code="invalid_value"
-        ) from None

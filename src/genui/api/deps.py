@@ -1,4 +1,4 @@
-"""What every route needs: the application state and the authenticated principal."""
+"""What every route needs: the application state and the caller behind the request (its key checked)."""
 
 from __future__ import annotations
 
@@ -7,35 +7,24 @@ import hashlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from fastapi import Request
 
-from genui.api.metrics import TOKENS
 from genui.config import Settings
 from genui.errors import ApiError
 from genui.limits.ratelimit import RateLimiter
 from genui.limits.usage import UsageRecorder
-from genui.models.base import Usage
 from genui.models.registry import ModelRegistry
 from genui.models.router import Router
-from genui.service.turn import TurnRunner
-from genui.store import (
-    ConversationRepository,
-    Database,
-    KeyRepository,
-    ResponseRepository,
-)
+from genui.service.accounting import Caller
+from genui.service.chat import ChatService
+from genui.service.conversations import ConversationService
+from genui.service.responses import ResponseService
+from genui.store import Database, KeyRepository
 
 LOCAL_ORG = "local"
 # Verified keys are remembered this long, so a revocation takes effect within this many seconds.
 KEY_CACHE_SECONDS = 10.0
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    org_id: str
-    key_id: str | None
 
 
 @dataclass
@@ -43,10 +32,10 @@ class KeyCache:
     """sha256(key) -> (principal or None, expiry); keeps the database off the hot path. Concurrent requests
     with a key not yet cached share one lookup (a cold start under load is one query, not one per request)."""
 
-    entries: dict[str, tuple[Principal | None, float]] = field(default_factory=dict)
-    pending: dict[str, asyncio.Task[Principal | None]] = field(default_factory=dict)
+    entries: dict[str, tuple[Caller | None, float]] = field(default_factory=dict)
+    pending: dict[str, asyncio.Task[Caller | None]] = field(default_factory=dict)
 
-    async def lookup(self, digest: str, load: Callable[[], Awaitable[Principal | None]]) -> Principal | None:
+    async def lookup(self, digest: str, load: Callable[[], Awaitable[Caller | None]]) -> Caller | None:
         hit = self.entries.get(digest)
         if hit is not None and hit[1] >= time.monotonic():
             return hit[0]
@@ -58,7 +47,7 @@ class KeyCache:
         # shield: one waiter going away (a client hanging up) must not cancel the others' lookup
         return await asyncio.shield(task)
 
-    def _settle(self, digest: str, task: asyncio.Task[Principal | None]) -> None:
+    def _settle(self, digest: str, task: asyncio.Task[Caller | None]) -> None:
         self.pending.pop(digest, None)
         if task.cancelled() or task.exception() is not None:
             return
@@ -69,19 +58,20 @@ class KeyCache:
 
 @dataclass
 class AppState:
+    """What the routes reach: the services, and the parts the app owns (closed at shutdown)."""
+
     settings: Settings
     db: Database
     keys: KeyRepository
-    responses: ResponseRepository
-    conversations: ConversationRepository
     registry: ModelRegistry
     router: Router
-    runner: TurnRunner
     limiter: RateLimiter
     recorder: UsageRecorder
+    chat: ChatService
+    responses: ResponseService
+    conversations: ConversationService
     local_org_id: str | None = None
     key_cache: KeyCache = field(default_factory=KeyCache)
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def get_state(request: Request) -> AppState:
@@ -99,23 +89,23 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-async def principal(request: Request) -> Principal:
+async def authenticate(request: Request) -> Caller:
     """The organization and key behind the request, or a 403 in the OpenAI shape (a FastAPI dependency; the
     fast-lane endpoints call it themselves)."""
     state = get_state(request)
     token = bearer_token(request)
-    found: Principal | None = None
+    found: Caller | None = None
     if token is not None:
 
-        async def load() -> Principal | None:
+        async def load() -> Caller | None:
             record = await state.keys.verify(token)
-            return Principal(org_id=record.org_id, key_id=record.id) if record is not None else None
+            return Caller(org_id=record.org_id, key_id=record.id) if record is not None else None
 
         found = await state.key_cache.lookup(hashlib.sha256(token.encode()).hexdigest(), load)
     if found is not None:
         return found
     if state.settings.no_auth and state.local_org_id is not None:
-        return Principal(org_id=state.local_org_id, key_id=None)
+        return Caller(org_id=state.local_org_id, key_id=None)
     if token is None:
         raise ApiError(
             403,
@@ -124,13 +114,3 @@ async def principal(request: Request) -> Principal:
             code="missing_api_key",
         )
     raise ApiError(403, "Invalid or revoked API key.", type="permission_denied_error", code="invalid_api_key")
-
-
-async def settle_usage(state: AppState, who: Principal, model: str, usage: Usage | None) -> None:
-    """After a turn: count the tokens, charge the output to the rate limit and queue the usage row."""
-    if usage is None:
-        return
-    TOKENS.labels("input").inc(usage.input_tokens)
-    TOKENS.labels("output").inc(usage.output_tokens)
-    await state.limiter.settle(who.org_id, usage.output_tokens)
-    state.recorder.record(who.org_id, who.key_id, model, usage.input_tokens, usage.output_tokens)

@@ -1,4 +1,5 @@
-"""Prometheus metrics (served at /metrics; per process — with several workers, scrape each or use one)."""
+"""HTTP Prometheus metrics (served at /metrics with the service's, `genui.service.metrics`; per process — with
+several workers, scrape each or use one)."""
 
 from __future__ import annotations
 
@@ -11,5 +12,3 @@ LATENCY = Histogram(
     ["route"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
-TOKENS = Counter("genui_tokens_total", "Model tokens", ["direction"])
-REPAIRS = Counter("genui_repairs_total", "Repairs the stream repairer applied to model output", ["kind"])

@@ -1,4 +1,4 @@
-"""GET /v1/embed/models and /v1/models: the configured model names and the alias."""
+"""GET /v1/embed/models and /v1/models: the `c1-embed-latest` alias first, then every configured name."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from genui.api.deps import Principal, get_state, principal
+from genui.api.deps import authenticate, get_state
 from genui.api.errors import json_response
 from genui.config import LATEST_ALIAS
 from genui.errors import ApiError
+from genui.service.accounting import Caller
 
 router = APIRouter(tags=["models"])
+Who = Annotated[Caller, Depends(authenticate)]
 
 
 def _model(name: str, owned_by: str) -> dict[str, object]:
@@ -21,21 +23,18 @@ def _model(name: str, owned_by: str) -> dict[str, object]:
 
 @router.get("/v1/embed/models")
 @router.get("/v1/models", include_in_schema=False)
-async def list_models(request: Request, who: Annotated[Principal, Depends(principal)]) -> Response:
-    state = get_state(request)
-    data = [_model(LATEST_ALIAS, "genui")]
-    data += [_model(m.name, m.provider_name) for m in state.registry.list()]
+async def list_models(request: Request, who: Who) -> Response:
+    # registry.list() holds every configured model and the alias once; a stable sort puts the alias first
+    listed = sorted(get_state(request).registry.list(), key=lambda m: m.name != LATEST_ALIAS)
+    data = [_model(m.name, "genui" if m.name == LATEST_ALIAS else m.provider_name) for m in listed]
     return json_response({"object": "list", "data": data})
 
 
 @router.get("/v1/embed/models/{model_id:path}")
 @router.get("/v1/models/{model_id:path}", include_in_schema=False)
-async def get_model(
-    request: Request, model_id: str, who: Annotated[Principal, Depends(principal)]
-) -> Response:
-    state = get_state(request)
+async def get_model(request: Request, model_id: str, who: Who) -> Response:
     try:
-        resolved = state.registry.resolve(model_id)
+        resolved = get_state(request).registry.resolve(model_id)
     except ApiError:
         raise ApiError(
             404, f"The model '{model_id}' does not exist.", param="model", code="model_not_found"

@@ -18,9 +18,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from genui.config import LATEST_ALIAS, Settings
+from genui.config import LATEST_ALIAS, ModelConfig, Settings
 from genui.errors import ApiError
-from genui.models.config import ModelConfig
 
 _NAME = re.compile(r"^(?P<kind>c1|c1-exp)/(?P<path>.+)/v-(?P<date>\d{8})$")
 

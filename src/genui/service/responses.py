@@ -1,512 +1,412 @@
-"""Responses API translation: input items <-> chat messages, the ResponseResource, and streamed events.
+"""The Responses API run: create (whole or streamed), retrieve, delete, list input items.
 
-`OutputBuilder` turns the turn's events (C1 text, tool-call deltas, usage, finish) into output items and the
-exact Open Responses event sequence; the non-stream path uses the same builder and drops the events.
+Lifecycle: a stored response is written `in_progress` before the model runs and finished exactly once, in one
+transaction with its output items (and the conversation append when it completed). Disconnects and failures
+end it `incomplete` or `failed`; the finishing write is shielded from cancellation. The API parses the body
+into `CreateResponse` and frames what `ResponseRun` returns (JSON) or yields (Open Responses events, as SSE).
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
-from typing import Any
+import logging
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
+from typing import Any, Literal
+
+import anyio
+from pydantic import BaseModel, ConfigDict, Field
 
 from genui.errors import ApiError
-from genui.models.base import Finish, ToolCallDelta, Usage
+from genui.models.base import Finish, ToolCallDelta, UpstreamError, Usage
+from genui.service.accounting import Accounting, Caller
+from genui.service.items import items_to_messages, normalize_input, tool_choice_to_chat, tools_to_chat
+from genui.service.metadata import thesys_of
+from genui.service.output import OutputBuilder, ResponseParams, error_body, new_resource
+from genui.service.pages import page_or_error
+from genui.service.turn import TextOut, Turn, TurnEvent, TurnRequest, TurnRunner
+from genui.store import ConversationRepository, Page, ResponseRepository
 from genui.store.ids import new_id
 
-MESSAGE_ROLES = ("user", "assistant", "system", "developer")
-INPUT_TEXT_TYPES = ("input_text", "output_text", "text")
+log = logging.getLogger("genui.responses")
+SERVER_ERROR = "The server had an error while processing your request."
 
 
-# --- input items
+class FunctionToolIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    type: Literal["function"]
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[a-zA-Z0-9_-]+$")
+    description: str | None = None
+    parameters: dict[str, Any] | None = None
+    strict: bool | None = None
 
 
-def _bad(message: str, param: str) -> ApiError:
-    return ApiError(400, message, param=param, code="invalid_value")
+class ReasoningIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    effort: Literal["none", "minimal", "low", "medium", "high", "xhigh"] | None = None
+    summary: Literal["auto", "concise", "detailed"] | None = None
 
 
-def _text_part(role: str, text: str) -> dict[str, Any]:
-    if role == "assistant":
-        return {"type": "output_text", "text": text, "annotations": [], "logprobs": []}
-    return {"type": "input_text", "text": text}
+class TextIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    format: dict[str, Any] | None = None
+    verbosity: Literal["low", "medium", "high"] | None = None
 
 
-def _normalize_part(role: str, part: Any, param: str) -> dict[str, Any]:
-    if not isinstance(part, dict):
-        raise _bad("A content part must be an object.", param)
-    kind = part.get("type")
-    if kind in INPUT_TEXT_TYPES:
-        if not isinstance(part.get("text"), str):
-            raise _bad("A text content part needs a string 'text'.", param + ".text")
-        return _text_part(role, part["text"])
-    if kind == "refusal" and role == "assistant" and isinstance(part.get("refusal"), str):
-        return {"type": "refusal", "refusal": part["refusal"]}
-    if kind == "input_image" and role == "user":
-        url = part.get("image_url")
-        if not isinstance(url, str):
-            raise _bad("input_image needs an 'image_url' (file ids are not supported).", param + ".image_url")
-        return {"type": "input_image", "image_url": url, "detail": part.get("detail") or "auto"}
-    raise _bad(f"Unsupported content part type {kind!r} for role {role!r}.", param + ".type")
+class CreateResponse(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    model: str = Field(min_length=1, max_length=256)
+    input: str | list[Any] | None = None
+    instructions: str | None = None
+    tools: list[FunctionToolIn] | None = Field(default=None, max_length=128)
+    tool_choice: Literal["none", "auto", "required"] | dict[str, Any] | None = None
+    parallel_tool_calls: bool | None = None
+    max_output_tokens: int | None = Field(default=None, ge=1)
+    max_tool_calls: int | None = Field(default=None, ge=1)
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    top_p: float | None = Field(default=None, ge=0, le=1)
+    reasoning: ReasoningIn | None = None
+    text: TextIn | None = None
+    metadata: dict[str, str] | None = Field(default=None, max_length=16)
+    store: bool | None = True
+    previous_response_id: str | None = Field(default=None, max_length=64)
+    conversation: str | dict[str, Any] | None = None
+    stream: bool | None = False
+    prompt_cache_key: str | None = None
+    safety_identifier: str | None = None
+    background: bool | None = None
+    top_logprobs: int | None = Field(default=None, ge=0, le=20)
 
 
-def normalize_item(raw: Any, param: str) -> dict[str, Any]:
-    """One client input item -> the stored item shape (with `id` and `status`), or a 400."""
-    if not isinstance(raw, dict):
-        raise _bad("Each input item must be an object.", param)
-    kind = raw.get("type", "message" if "role" in raw else None)
-    item_id = raw.get("id")
-    if item_id is not None and (not isinstance(item_id, str) or not item_id or len(item_id) > 64):
-        raise _bad("An item 'id' must be a non-empty string of at most 64 characters.", param + ".id")
-    if kind == "message":
-        role = raw.get("role")
-        if role not in MESSAGE_ROLES:
-            raise _bad(f"Message role must be one of {', '.join(MESSAGE_ROLES)}.", param + ".role")
-        content = raw.get("content")
-        if isinstance(content, str):
-            parts = [_text_part(role, content)]
-        elif isinstance(content, list):
-            parts = [_normalize_part(role, p, f"{param}.content[{i}]") for i, p in enumerate(content)]
-        else:
-            raise _bad("Message 'content' must be a string or a list of parts.", param + ".content")
-        return {
-            "type": "message",
-            "id": item_id or new_id("msg"),
-            "status": "completed",
-            "role": role,
-            "content": parts,
-        }
-    if kind == "function_call":
-        for key in ("call_id", "name", "arguments"):
-            if not isinstance(raw.get(key), str):
-                raise _bad(f"function_call needs a string '{key}'.", f"{param}.{key}")
-        return {
-            "type": "function_call",
-            "id": item_id or new_id("fc"),
-            "call_id": raw["call_id"],
-            "name": raw["name"],
-            "arguments": raw["arguments"],
-            "status": "completed",
-        }
-    if kind == "function_call_output":
-        output = raw.get("output")
-        if not isinstance(raw.get("call_id"), str):
-            raise _bad("function_call_output needs a string 'call_id'.", param + ".call_id")
-        if isinstance(output, list):
-            output = [_normalize_part("user", p, f"{param}.output[{i}]") for i, p in enumerate(output)]
-        elif not isinstance(output, str):
-            raise _bad(
-                "function_call_output 'output' must be a string or a list of parts.", param + ".output"
+def check_tool_types(data: dict[str, Any]) -> None:
+    """Before validation: a non-function tool is an unsupported parameter, not a shape error."""
+    tools = data.get("tools")
+    for i, tool in enumerate(tools if isinstance(tools, list) else []):
+        if isinstance(tool, dict) and tool.get("type") != "function":
+            raise ApiError(
+                400,
+                f"Unsupported tool type {tool.get('type')!r}: only 'function' tools.",
+                param=f"tools[{i}].type",
+                code="unsupported_parameter",
             )
-        return {
-            "type": "function_call_output",
-            "id": item_id or new_id("fco"),
-            "call_id": raw["call_id"],
-            "output": output,
-            "status": "completed",
-        }
-    raise _bad(
-        f"Unsupported input item type {kind!r}: use message, function_call or function_call_output.",
-        param + ".type",
+
+
+def check_create_request(req: CreateResponse) -> CreateResponse:
+    """The supported-parameter rules, as 400s naming the parameter."""
+    if req.background:
+        raise ApiError(
+            400, "Background responses are not supported.", param="background", code="unsupported_parameter"
+        )
+    if req.text and req.text.format and req.text.format.get("type", "text") != "text":
+        raise ApiError(
+            400,
+            "Only the 'text' format is supported: the output is a generative UI response.",
+            param="text.format",
+            code="unsupported_parameter",
+        )
+    if req.previous_response_id and req.conversation is not None:
+        raise ApiError(
+            400,
+            "'previous_response_id' cannot be used together with 'conversation'.",
+            param="conversation",
+            code="invalid_value",
+        )
+    return req
+
+
+def conversation_id_of(value: str | dict[str, Any] | None) -> str | None:
+    if value is None:
+        return None
+    conv_id = value.get("id") if isinstance(value, dict) else value
+    if not isinstance(conv_id, str) or not conv_id:
+        raise ApiError(
+            400, "'conversation' must be an id or {\"id\": ...}.", param="conversation", code="invalid_value"
+        )
+    return conv_id
+
+
+def not_found(response_id: str) -> ApiError:
+    return ApiError(404, f"No response found with id '{response_id}'.", param="response_id", code="not_found")
+
+
+def response_params(req: CreateResponse, model: str, tools: list[dict[str, Any]]) -> ResponseParams:
+    """What the resource echoes back from the request."""
+    return ResponseParams(
+        model=model,
+        instructions=req.instructions,
+        tools=tools,
+        tool_choice=req.tool_choice if req.tool_choice is not None else "auto",
+        parallel_tool_calls=req.parallel_tool_calls is not False,
+        temperature=req.temperature,
+        top_p=req.top_p,
+        max_output_tokens=req.max_output_tokens,
+        max_tool_calls=req.max_tool_calls,
+        reasoning_effort=req.reasoning.effort if req.reasoning else None,
+        reasoning_summary=req.reasoning.summary if req.reasoning else None,
+        verbosity=req.text.verbosity if req.text else None,
+        metadata=req.metadata or {},
+        store=req.store is not False,
+        previous_response_id=req.previous_response_id,
+        prompt_cache_key=req.prompt_cache_key,
+        safety_identifier=req.safety_identifier,
+        top_logprobs=req.top_logprobs or 0,
     )
 
 
-def normalize_input(raw: str | list[Any] | None, param: str = "input") -> list[dict[str, Any]]:
-    if raw is None:
-        return []
-    if isinstance(raw, str):
-        return [normalize_item({"type": "message", "role": "user", "content": raw}, param)]
-    return [normalize_item(item, f"{param}[{i}]") for i, item in enumerate(raw)]
+class ResponseRun:
+    """One response being produced: the turn, the output builder, and what finishing it needs. `complete()`
+    returns the final resource; `stream()` yields the Open Responses events. `headers` are the rate-limit
+    headers for the answer."""
 
+    def __init__(
+        self,
+        service: ResponseService,
+        caller: Caller,
+        turn: Turn,
+        builder: OutputBuilder,
+        *,
+        headers: dict[str, str],
+        store: bool,
+        input_items: list[dict[str, Any]],
+        conversation_id: str | None,
+    ) -> None:
+        self.service = service
+        self.caller = caller
+        self.turn = turn
+        self.builder = builder
+        self.headers = headers
+        self.store = store
+        self.input_items = input_items
+        self.conversation_id = conversation_id
+        self.finished = False
+        self.opened: AsyncGenerator[TurnEvent, None] | None = None
 
-def _chat_content(parts: list[dict[str, Any]]) -> str | list[dict[str, Any]]:
-    if all(p.get("type") in INPUT_TEXT_TYPES or p.get("type") == "refusal" for p in parts):
-        return "".join(str(p.get("text") or p.get("refusal") or "") for p in parts)
-    out: list[dict[str, Any]] = []
-    for p in parts:
-        if p.get("type") == "input_image":
-            out.append({"type": "image_url", "image_url": {"url": p["image_url"], "detail": p.get("detail")}})
-        else:
-            out.append({"type": "text", "text": str(p.get("text") or p.get("refusal") or "")})
-    return out
+    @property
+    def model_name(self) -> str:
+        return self.turn.model_name
 
+    @property
+    def usage(self) -> Usage | None:
+        return self.builder.usage
 
-def items_to_messages(items: list[dict[str, Any]], instructions: str | None = None) -> list[dict[str, Any]]:
-    """Stored items -> OpenAI chat messages; consecutive function calls join the assistant turn before."""
-    messages: list[dict[str, Any]] = []
-    if instructions:
-        messages.append({"role": "system", "content": instructions})
-    for item in items:
-        kind = item.get("type")
-        if kind == "message":
-            messages.append({"role": item["role"], "content": _chat_content(item["content"])})
-        elif kind == "function_call":
-            call = {
-                "id": item["call_id"],
-                "type": "function",
-                "function": {"name": item["name"], "arguments": item["arguments"]},
-            }
-            last = messages[-1] if messages else None
-            if last is not None and last["role"] == "assistant" and not last.get("_closed"):
-                last.setdefault("tool_calls", []).append(call)
-                if last.get("content") == "":
-                    last["content"] = None
+    @property
+    def repairs(self) -> int:
+        return len(self.turn.repairer.repairs)
+
+    def handle(self, event: TurnEvent) -> None:
+        if isinstance(event, TextOut):
+            self.builder.text(event.text)
+        elif isinstance(event, ToolCallDelta):
+            self.builder.tool_call(event)
+        elif isinstance(event, Usage):
+            self.builder.usage = event
+        elif isinstance(event, Finish):
+            self.builder.finish = event
+
+    async def open(self) -> None:
+        """Wait for the model's first event: a failure before any output raises here (a real HTTP status)."""
+        try:
+            self.opened = await self.turn.opened_events()
+        except UpstreamError as exc:
+            await self.fail(exc.status, exc.message, exc.code, "upstream_error")
+            raise
+        except BaseException:
+            await self.interrupt()
+            raise
+
+    async def complete(self) -> dict[str, Any]:
+        """The whole answer: the final resource (a failure finishes it `failed` and raises)."""
+        try:
+            async with aclosing(self.turn.events()) as events:
+                async for event in events:
+                    self.handle(event)
+        except UpstreamError as exc:
+            await self.fail(exc.status, exc.message, exc.code, "upstream_error")
+            raise
+        except ApiError as exc:
+            await self.fail(exc.status, exc.message, exc.code, exc.type)
+            raise
+        except BaseException:
+            await self.interrupt()
+            raise
+        return await self._completed()
+
+    async def stream(self) -> AsyncGenerator[dict[str, Any], None]:
+        """The event sequence; a failure mid-way ends it with `error` and `response.failed`; a consumer that
+        stops early (a disconnect) leaves the response `incomplete`."""
+        builder = self.builder
+        turn_events = self.opened if self.opened is not None else self.turn.events()
+        try:
+            builder.created()
+            for event in builder.drain():
+                yield event
+            try:
+                async with aclosing(turn_events):
+                    async for turn_event in turn_events:
+                        self.handle(turn_event)
+                        for event in builder.drain():
+                            yield event
+            except UpstreamError as exc:
+                log.warning("upstream failed mid-stream: %s", exc.message)
+                await self.fail(exc.status, exc.message, exc.code, "upstream_error")
+            except ApiError as exc:
+                await self.fail(exc.status, exc.message, exc.code, exc.type)
+            except Exception:
+                log.exception("response failed mid-stream")
+                await self.fail(500, SERVER_ERROR, "server_error", "server_error")
             else:
-                messages.append({"role": "assistant", "content": None, "tool_calls": [call]})
-        elif kind == "function_call_output":
-            output = item["output"]
-            text = output if isinstance(output, str) else str(_chat_content(output))
-            if messages and messages[-1]["role"] == "assistant":
-                messages[-1]["_closed"] = True
-            messages.append({"role": "tool", "tool_call_id": item["call_id"], "content": text})
-    for message in messages:
-        message.pop("_closed", None)
-    return messages
+                await self._completed()
+            for event in builder.drain():
+                yield event
+        finally:
+            if not self.finished:
+                await self.interrupt()
 
+    async def _completed(self) -> dict[str, Any]:
+        self.builder.close_items()
+        return await self._finish(self.builder.final_status())
 
-def tools_to_chat(tools: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
-    if not tools:
-        return None
-    return [
-        {
-            "type": "function",
-            "function": {
-                k: t[k] for k in ("name", "description", "parameters", "strict") if t.get(k) is not None
-            },
-        }
-        for t in tools
-    ]
+    async def fail(self, status: int, message: str, code: str | None, type_: str) -> dict[str, Any]:
+        self.builder.output.clear()
+        return await self._finish("failed", error=error_body(status, message, code, type_))
 
-
-def tool_choice_to_chat(choice: Any) -> Any:
-    if isinstance(choice, dict):
-        if choice.get("type") == "function" and choice.get("name"):
-            return {"type": "function", "function": {"name": choice["name"]}}
-        if choice.get("type") == "allowed_tools":
-            return choice.get("mode") or "auto"
-    return choice
-
-
-# --- the resource
-
-
-def usage_body(usage: Usage | None) -> dict[str, Any] | None:
-    if usage is None:
-        return None
-    return {
-        "input_tokens": usage.input_tokens,
-        "output_tokens": usage.output_tokens,
-        "total_tokens": usage.input_tokens + usage.output_tokens,
-        "input_tokens_details": {"cached_tokens": usage.cached_tokens},
-        "output_tokens_details": {"reasoning_tokens": usage.reasoning_tokens},
-    }
-
-
-@dataclass(slots=True)
-class ResponseParams:
-    """What a response echoes back from its request (the resource's configuration keys)."""
-
-    model: str
-    instructions: str | None = None
-    tools: list[dict[str, Any]] = field(default_factory=list)
-    tool_choice: Any = "auto"
-    parallel_tool_calls: bool = True
-    temperature: float | None = None
-    top_p: float | None = None
-    max_output_tokens: int | None = None
-    max_tool_calls: int | None = None
-    reasoning_effort: str | None = None
-    reasoning_summary: str | None = None
-    verbosity: str | None = None
-    metadata: dict[str, str] = field(default_factory=dict)
-    store: bool = True
-    previous_response_id: str | None = None
-    prompt_cache_key: str | None = None
-    safety_identifier: str | None = None
-    top_logprobs: int = 0
-
-
-def echo_tool(tool: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "function",
-        "name": tool["name"],
-        "description": tool.get("description"),
-        "parameters": tool.get("parameters"),
-        "strict": tool.get("strict"),
-    }
-
-
-def new_resource(response_id: str, params: ResponseParams, created_at: int | None = None) -> dict[str, Any]:
-    """An `in_progress` ResponseResource with all 31 keys."""
-    reasoning = None
-    if params.reasoning_effort is not None or params.reasoning_summary is not None:
-        reasoning = {"effort": params.reasoning_effort, "summary": params.reasoning_summary}
-    return {
-        "id": response_id,
-        "object": "response",
-        "created_at": created_at if created_at is not None else int(time.time()),
-        "completed_at": None,
-        "status": "in_progress",
-        "incomplete_details": None,
-        "model": params.model,
-        "previous_response_id": params.previous_response_id,
-        "instructions": params.instructions,
-        "output": [],
-        "error": None,
-        "tools": [echo_tool(t) for t in params.tools],
-        "tool_choice": params.tool_choice if params.tool_choice is not None else "auto",
-        "truncation": "disabled",
-        "parallel_tool_calls": params.parallel_tool_calls,
-        "text": {"format": {"type": "text"}, "verbosity": params.verbosity or "medium"},
-        "top_p": float(params.top_p if params.top_p is not None else 1.0),
-        "presence_penalty": 0.0,
-        "frequency_penalty": 0.0,
-        "top_logprobs": params.top_logprobs,
-        "temperature": float(params.temperature if params.temperature is not None else 1.0),
-        "reasoning": reasoning,
-        "usage": None,
-        "max_output_tokens": params.max_output_tokens,
-        "max_tool_calls": params.max_tool_calls,
-        "store": params.store,
-        "background": False,
-        "service_tier": "default",
-        "metadata": dict(params.metadata),
-        "safety_identifier": params.safety_identifier,
-        "prompt_cache_key": params.prompt_cache_key,
-    }
-
-
-# --- output items and events
-
-INCOMPLETE_REASONS = {"length": "max_output_tokens", "content_filter": "content_filter"}
-
-
-@dataclass(slots=True)
-class _Call:
-    output_index: int
-    item: dict[str, Any]
-    live: bool
-
-
-class OutputBuilder:
-    """Builds output items and the event sequence; `events` collects them until `drain()`.
-
-    Text streams live into one assistant message. Tool calls stream live while no message is open; a call
-    that starts after the message opened is buffered and emitted whole once the message is done (and text
-    arriving after live calls is buffered likewise), so each item's events stay contiguous and in order.
-    """
-
-    def __init__(self, resource: dict[str, Any]) -> None:
-        self.resource = resource
-        self.output: list[dict[str, Any]] = []
-        self.events: list[dict[str, Any]] = []
-        self.sequence = 0
-        self.message_index: int | None = None
-        self.message_text: list[str] = []
-        self.pending_text: list[str] = []
-        self.calls: dict[int, _Call] = {}
-        self.usage: Usage | None = None
-        self.finish: Finish | None = None
-        self.closed = False
-
-    def _emit(self, event_type: str, **payload: Any) -> None:
-        self.events.append({"type": event_type, "sequence_number": self.sequence, **payload})
-        self.sequence += 1
-
-    def drain(self) -> list[dict[str, Any]]:
-        out, self.events = self.events, []
-        return out
-
-    def snapshot(self) -> dict[str, Any]:
-        return {**self.resource, "output": [dict(item) for item in self.output]}
-
-    # lifecycle events
-    def created(self) -> None:
-        self._emit("response.created", response=self.snapshot())
-        self._emit("response.in_progress", response=self.snapshot())
-
-    # text
-    def _open_message(self) -> None:
-        self.message_index = len(self.output)
-        item = {
-            "type": "message",
-            "id": new_id("msg"),
-            "status": "in_progress",
-            "role": "assistant",
-            "content": [],
-        }
-        self.output.append(item)
-        self._emit("response.output_item.added", output_index=self.message_index, item=dict(item, content=[]))
-        self._emit(
-            "response.content_part.added",
-            item_id=item["id"],
-            output_index=self.message_index,
-            content_index=0,
-            part=_text_part("assistant", ""),
-        )
-
-    def text(self, delta: str) -> None:
-        if not delta:
+    async def interrupt(self) -> None:
+        """The client went away (or the server is stopping): keep a valid, clearly incomplete response."""
+        if self.finished:
             return
-        if any(call.live for call in self.calls.values()) and self.message_index is None:
-            self.pending_text.append(delta)
-            return
-        if self.message_index is None:
-            self._open_message()
-        self._append_text(delta)
+        try:
+            rest = self.turn.repairer.finish() if self.builder.message_text else ""
+        except Exception:  # the partial text stays as streamed; it is marked incomplete anyway
+            rest = ""
+        self.builder.text(rest)
+        self.builder.close_items("incomplete")
+        with anyio.CancelScope(shield=True):
+            await self._finish("incomplete")
 
-    def _append_text(self, delta: str) -> None:
-        assert self.message_index is not None
-        self.message_text.append(delta)
-        self._emit(
-            "response.output_text.delta",
-            item_id=self.output[self.message_index]["id"],
-            output_index=self.message_index,
-            content_index=0,
-            delta=delta,
-            logprobs=[],
-        )
-
-    def _close_message(self, status: str) -> None:
-        if self.message_index is None:
-            return
-        item = self.output[self.message_index]
-        text = "".join(self.message_text)
-        part = _text_part("assistant", text)
-        self._emit(
-            "response.output_text.done",
-            item_id=item["id"],
-            output_index=self.message_index,
-            content_index=0,
-            text=text,
-            logprobs=[],
-        )
-        self._emit(
-            "response.content_part.done",
-            item_id=item["id"],
-            output_index=self.message_index,
-            content_index=0,
-            part=part,
-        )
-        item["content"] = [part]
-        item["status"] = status
-        self._emit("response.output_item.done", output_index=self.message_index, item=dict(item))
-
-    # tool calls
-    def tool_call(self, delta: ToolCallDelta) -> None:
-        call = self.calls.get(delta.index)
-        if call is None:
-            live = self.message_index is None
-            item = {
-                "type": "function_call",
-                "id": new_id("fc"),
-                "call_id": delta.id or new_id("call"),
-                "name": delta.name or "",
-                "arguments": "",
-                "status": "in_progress",
-            }
-            call = self.calls[delta.index] = _Call(output_index=-1, item=item, live=live)
-            if live:
-                call.output_index = len(self.output)
-                self.output.append(item)
-                self._emit("response.output_item.added", output_index=call.output_index, item=dict(item))
-        else:
-            if delta.id and not call.item["call_id"]:
-                call.item["call_id"] = delta.id
-            if delta.name and not call.item["name"]:
-                call.item["name"] = delta.name
-        if delta.arguments:
-            call.item["arguments"] += delta.arguments
-            if call.live:
-                self._emit(
-                    "response.function_call_arguments.delta",
-                    item_id=call.item["id"],
-                    output_index=call.output_index,
-                    delta=delta.arguments,
+    async def _finish(self, status: str, error: dict[str, Any] | None = None) -> dict[str, Any]:
+        self.finished = True
+        final = self.builder.end(status, error=error)
+        service, org = self.service, self.caller.org_id
+        conversation_items = None
+        if self.conversation_id and status == "completed":
+            conversation_items = self.input_items + list(final["output"])
+        try:
+            if self.store:
+                await service.responses.finish(org, final, conversation_items=conversation_items)
+            elif conversation_items:
+                await service.conversations.add_items(
+                    self.conversation_id or "", org, conversation_items, skip_existing=True
                 )
-
-    def _close_call(self, call: _Call, status: str) -> None:
-        if not call.live:
-            call.output_index = len(self.output)
-            self.output.append(call.item)
-            self._emit(
-                "response.output_item.added",
-                output_index=call.output_index,
-                item=dict(call.item, arguments="", status="in_progress"),
-            )
-            if call.item["arguments"]:
-                self._emit(
-                    "response.function_call_arguments.delta",
-                    item_id=call.item["id"],
-                    output_index=call.output_index,
-                    delta=call.item["arguments"],
-                )
-        self._emit(
-            "response.function_call_arguments.done",
-            item_id=call.item["id"],
-            output_index=call.output_index,
-            arguments=call.item["arguments"],
-        )
-        call.item["status"] = status
-        self._emit("response.output_item.done", output_index=call.output_index, item=dict(call.item))
-
-    def close_items(self, status: str = "completed") -> None:
-        """Close every open item in output order, then emit what was buffered (once)."""
-        if self.closed:
-            return
-        self.closed = True
-        # Live calls exist only if they began before any text (later text is pending), and vice versa.
-        self._close_message(status)
-        for call in sorted((c for c in self.calls.values() if c.live), key=lambda c: c.output_index):
-            self._close_call(call, status)
-        if self.pending_text:
-            self.message_index = None
-            self.message_text = []
-            pending, self.pending_text = self.pending_text, []
-            self._open_message()
-            for delta in pending:
-                self._append_text(delta)
-            self._close_message(status)
-        for call in (c for c in self.calls.values() if not c.live):
-            self._close_call(call, status)
-
-    def end(self, status: str, *, error: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Set the final status on the resource, emit the terminal event, and return the final resource."""
-        self.resource["status"] = status
-        self.resource["completed_at"] = int(time.time()) if status == "completed" else None
-        self.resource["usage"] = usage_body(self.usage)
-        self.resource["error"] = stored_error(error)
-        if status == "incomplete":
-            reason = INCOMPLETE_REASONS.get(self.finish.reason if self.finish else "", "interrupted")
-            self.resource["incomplete_details"] = {"reason": reason}
-        final = self.snapshot()
-        if error is not None:
-            self._emit(
-                "error",
-                error={
-                    "type": error.get("type", "server_error"),
-                    "code": error["code"],
-                    "message": error["message"],
-                    "param": None,
-                },
-            )
-        event_type = {
-            "completed": "response.completed",
-            "incomplete": "response.incomplete",
-            "failed": "response.failed",
-        }[status]
-        self._emit(event_type, response=final)
+        except Exception:
+            log.exception("could not store the end of response %s", final["id"])
+        await service.accounting.settle(self.caller, self.model_name, self.builder.usage, self.repairs)
         return final
 
-    def final_status(self) -> str:
-        if self.finish is not None and self.finish.reason in INCOMPLETE_REASONS:
-            return "incomplete"
-        return "completed"
 
+class ResponseService:
+    def __init__(
+        self,
+        runner: TurnRunner,
+        accounting: Accounting,
+        responses: ResponseRepository,
+        conversations: ConversationRepository,
+    ) -> None:
+        self.runner = runner
+        self.accounting = accounting
+        self.responses = responses
+        self.conversations = conversations
 
-def error_body(status: int, message: str, code: str | None, type_: str) -> dict[str, Any]:
-    """The resource's `error` ({code, message}); `type` is kept for the stream's `error` event only."""
-    return {"code": code or "server_error", "message": message, "type": type_, "status": status}
+    async def _history(
+        self, req: CreateResponse, conversation_id: str | None, org: str
+    ) -> list[dict[str, Any]]:
+        """The items before this turn: the previous response's chain, or the conversation's items."""
+        if req.previous_response_id:
+            found = await self.responses.context_items(req.previous_response_id, org)
+            if found is None:
+                raise ApiError(
+                    404,
+                    f"Previous response with id '{req.previous_response_id}' not found.",
+                    param="previous_response_id",
+                    code="previous_response_not_found",
+                )
+            return found
+        if conversation_id:
+            conv_items = await self.conversations.all_items(conversation_id, org)
+            if conv_items is None:
+                raise ApiError(
+                    404,
+                    f"Conversation with id '{conversation_id}' not found.",
+                    param="conversation",
+                    code="conversation_not_found",
+                )
+            return conv_items
+        return []
 
+    async def create(self, req: CreateResponse, caller: Caller) -> ResponseRun:
+        """Admit and start the turn and store the `in_progress` response; every refusal raises ApiError here,
+        before anything is stored or sent."""
+        org = caller.org_id
+        input_items = normalize_input(req.input)
+        conversation_id = conversation_id_of(req.conversation)
+        history = await self._history(req, conversation_id, org)
+        if not input_items and not history:
+            raise ApiError(400, "'input' is required.", param="input", code="missing_required_parameter")
+        messages = items_to_messages(history + input_items, req.instructions)
+        tools = [t.model_dump() for t in req.tools or []]
+        turn_req = TurnRequest(
+            model=req.model,
+            messages=messages,
+            tools=tools_to_chat(tools),
+            tool_choice=tool_choice_to_chat(req.tool_choice),
+            parallel_tool_calls=req.parallel_tool_calls,
+            max_tokens=req.max_output_tokens,
+            temperature=req.temperature,
+            top_p=req.top_p,
+            thesys=thesys_of(req.metadata),
+            reasoning_effort=req.reasoning.effort if req.reasoning else None,
+            verbosity=req.text.verbosity if req.text else None,
+            prompt_cache_key=req.prompt_cache_key,
+            org_id=org,
+            stream=bool(req.stream),
+        )
+        headers = await self.accounting.admit(caller, messages)
+        turn = await self.runner.start(turn_req)
+        params = response_params(req, turn.model_name, tools)
+        resource = new_resource(new_id("resp"), params)
+        if params.store:
+            await self.responses.start(org, resource, input_items, conversation_id=conversation_id)
+        return ResponseRun(
+            self,
+            caller,
+            turn,
+            OutputBuilder(resource),
+            headers=headers,
+            store=params.store,
+            input_items=input_items,
+            conversation_id=conversation_id,
+        )
 
-def stored_error(error: dict[str, Any] | None) -> dict[str, Any] | None:
-    return {"code": error["code"], "message": error["message"]} if error else None
+    async def get(self, response_id: str, caller: Caller) -> dict[str, Any]:
+        found = await self.responses.get(response_id, caller.org_id)
+        if found is None:
+            raise not_found(response_id)
+        return found
+
+    async def delete(self, response_id: str, caller: Caller) -> None:
+        if not await self.responses.delete(response_id, caller.org_id):
+            raise not_found(response_id)
+
+    async def input_items(
+        self,
+        response_id: str,
+        caller: Caller,
+        *,
+        after: str | None,
+        limit: int,
+        order: Literal["asc", "desc"],
+    ) -> Page:
+        return await page_or_error(
+            self.responses.input_items(response_id, caller.org_id, after=after, limit=limit, order=order),
+            after=after,
+            where="input item with id '{after}' in this response",
+            missing=not_found(response_id),
+        )

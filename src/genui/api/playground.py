@@ -1,4 +1,5 @@
-"""HTTP routes of the web layer: the playground, its static assets and the render endpoint."""
+"""The renderer over HTTP: the playground page, its static assets and `POST /v1/render` (the renderer itself,
+`genui.web`, knows nothing of HTTP)."""
 
 from __future__ import annotations
 

@@ -1,22 +1,19 @@
-"""The web router: playground page, versioned static assets, the render endpoint."""
+"""The playground routes (genui.api.playground) on the real app: page, versioned static assets, the render
+endpoint."""
 
 from __future__ import annotations
 
 import re
 
-from fastapi.testclient import TestClient
-from web_c1_samples import REAL_ANSWER
-from web_fake_api import FakeState, make_app
+import httpx
 
 from genui.web.assets import asset
+from support import LiveServer
+from web.web_c1_samples import REAL_ANSWER
 
 
-def client() -> TestClient:
-    return TestClient(make_app(FakeState()))
-
-
-def test_playground_page_links_versioned_assets_with_csp() -> None:
-    response = client().get("/")
+def test_playground_page_links_versioned_assets_with_csp(server: LiveServer) -> None:
+    response = httpx.get(server.url + "/")
     assert response.status_code == 200
     assert "default-src 'self'" in response.headers["content-security-policy"]
     html = response.text
@@ -27,8 +24,8 @@ def test_playground_page_links_versioned_assets_with_csp() -> None:
     assert re.search(r"<label>API key <input id=\"api-key\"", html)
 
 
-def test_static_assets_cache_forever_only_when_versioned() -> None:
-    c = client()
+def test_static_assets_cache_forever_only_when_versioned(server: LiveServer) -> None:
+    c = httpx.Client(base_url=server.url)
     version = asset("genui.js").version
     pinned = c.get(f"/static/genui.js?v={version}")
     assert pinned.status_code == 200
@@ -38,14 +35,14 @@ def test_static_assets_cache_forever_only_when_versioned() -> None:
     assert c.get("/static/genui.js").headers["cache-control"] == "no-cache"
 
 
-def test_unknown_static_asset_is_an_openai_404() -> None:
-    response = client().get("/static/playground.html")
+def test_unknown_static_asset_is_an_openai_404(server: LiveServer) -> None:
+    response = httpx.get(server.url + "/static/playground.html")
     assert response.status_code == 404
     assert response.json()["error"]["type"] == "not_found_error"
 
 
-def test_render_endpoint() -> None:
-    c = client()
+def test_render_endpoint(server: LiveServer) -> None:
+    c = httpx.Client(base_url=server.url)
     final = c.post("/v1/render", json={"c1": REAL_ANSWER})
     assert final.status_code == 200
     body = final.json()
@@ -53,4 +50,5 @@ def test_render_endpoint() -> None:
     cut = REAL_ANSWER[: REAL_ANSWER.index("TextContent") + 4]
     partial = c.post("/v1/render", json={"c1": cut, "partial": True, "fallback": REAL_ANSWER[:2000]}).json()
     assert partial["valid"] is False and "Could not render" not in partial["html"]
-    assert c.post("/v1/render", json={"partial": True}).status_code == 422
+    missing = c.post("/v1/render", json={"partial": True})
+    assert missing.status_code == 400 and missing.json()["error"]["param"] == "c1"  # never a 422

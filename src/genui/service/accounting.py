@@ -1,0 +1,51 @@
+"""Who a turn is for and what it costs them: admission by the rate limits before the call, and after it the
+token metrics, the output-token budget and the usage row."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from genui.limits.ratelimit import RateLimiter, estimate_tokens
+from genui.limits.usage import UsageRecorder
+from genui.models.base import Usage
+from genui.service.metrics import REPAIRS, TOKENS
+from genui.service.turn import message_chars
+
+log = logging.getLogger("genui.usage")
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The organization (and key, None in no-auth mode) a request acts for; every stored object is scoped by
+    `org_id`."""
+
+    org_id: str
+    key_id: str | None
+
+
+class Accounting:
+    def __init__(self, limiter: RateLimiter, recorder: UsageRecorder) -> None:
+        self.limiter = limiter
+        self.recorder = recorder
+
+    async def admit(self, caller: Caller, messages: list[dict[str, Any]]) -> dict[str, str]:
+        """Charge one request and its estimated input (a 429 ApiError when a budget is spent); returns the
+        `x-ratelimit-*` headers for the answer."""
+        return await self.limiter.acquire(caller.org_id, estimate_tokens(message_chars(messages)))
+
+    async def settle(self, caller: Caller, model: str, usage: Usage | None, repairs: int = 0) -> None:
+        """After a turn: count tokens and repairs, charge the output to the rate limit, queue the usage row.
+        Never raises: accounting must not fail an answer that was produced."""
+        if repairs:
+            REPAIRS.inc(repairs)
+        if usage is None:
+            return
+        TOKENS.labels("input").inc(usage.input_tokens)
+        TOKENS.labels("output").inc(usage.output_tokens)
+        try:
+            await self.limiter.settle(caller.org_id, usage.output_tokens)
+            self.recorder.record(caller.org_id, caller.key_id, model, usage.input_tokens, usage.output_tokens)
+        except Exception:
+            log.exception("could not record usage")

@@ -1,0 +1,214 @@
+"""Chat Completions: the request model, and one completion run over a turn (admission, the turn's events,
+usage settled at the end). The API parses the body into `ChatRequest` and frames what the run yields."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from genui.errors import ApiError
+from genui.models.base import Finish, ToolCallDelta, Usage
+from genui.service.accounting import Accounting, Caller
+from genui.service.metadata import thesys_of
+from genui.service.turn import TextOut, Turn, TurnEvent, TurnRequest, TurnRunner
+
+
+class FunctionDef(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[a-zA-Z0-9_-]+$")
+    description: str | None = None
+    parameters: dict[str, Any] | None = None
+    strict: bool | None = None
+
+
+class Tool(BaseModel):
+    type: Literal["function"]
+    function: FunctionDef
+
+
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    include_usage: bool = False
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    role: Literal["system", "developer", "user", "assistant", "tool"]
+    content: str | list[dict[str, Any]] | None = None
+    name: str | None = None
+    tool_calls: list[dict[str, Any]] | None = None
+    tool_call_id: str | None = None
+
+    @field_validator("content")
+    @classmethod
+    def _no_audio(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            for part in v:
+                kind = part.get("type")
+                if kind in ("input_audio", "audio"):
+                    raise ValueError("audio content is not supported")
+                if kind not in ("text", "image_url", "file"):
+                    raise ValueError(f"unsupported content part type {kind!r}")
+        return v
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    model: str = Field(min_length=1, max_length=256)
+    messages: list[Message] = Field(min_length=1, max_length=2048)
+    max_tokens: int | None = Field(default=None, ge=1)
+    max_completion_tokens: int | None = Field(default=None, ge=1)
+    metadata: dict[str, str] | None = None
+    n: int | None = None
+    parallel_tool_calls: bool | None = None
+    stop: str | list[str] | None = None
+    stream: bool = False
+    stream_options: StreamOptions | None = None
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    top_p: float | None = Field(default=None, ge=0, le=1)
+    tool_choice: Literal["none", "auto", "required"] | dict[str, Any] | None = None
+    tools: list[Tool] | None = Field(default=None, max_length=128)
+    prompt_cache_key: str | None = None
+    reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh"] | None = None
+    verbosity: Literal["low", "medium", "high"] | None = None
+    functions: Any = None
+    function_call: Any = None
+
+    @field_validator("stop")
+    @classmethod
+    def _stop(cls, v: str | list[str] | None) -> str | list[str] | None:
+        if isinstance(v, list) and len(v) > 4:
+            raise ValueError("at most 4 stop sequences")
+        return v
+
+
+def check_chat_request(req: ChatRequest) -> ChatRequest:
+    """What the model cannot say: the supported-parameter rules, as 400s naming the parameter."""
+    if req.n not in (None, 1):
+        raise ApiError(400, "Only n=1 is supported.", param="n", code="invalid_value")
+    if req.functions is not None or req.function_call is not None:
+        param = "functions" if req.functions is not None else "function_call"
+        raise ApiError(
+            400,
+            f"'{param}' is deprecated: use 'tools' and 'tool_choice'.",
+            param=param,
+            code="unsupported_parameter",
+        )
+    if req.stream_options is not None and not req.stream:
+        raise ApiError(
+            400,
+            "'stream_options' is only allowed when 'stream' is true.",
+            param="stream_options",
+            code="invalid_value",
+        )
+    return req
+
+
+def turn_request(req: ChatRequest, org_id: str) -> TurnRequest:
+    stop = [req.stop] if isinstance(req.stop, str) else req.stop
+    return TurnRequest(
+        model=req.model,
+        messages=[m.model_dump(exclude_none=True) for m in req.messages],
+        tools=[t.model_dump(exclude_none=True) for t in req.tools] if req.tools else None,
+        tool_choice=req.tool_choice,
+        parallel_tool_calls=req.parallel_tool_calls,
+        max_tokens=req.max_completion_tokens or req.max_tokens,
+        temperature=req.temperature,
+        top_p=req.top_p,
+        stop=stop,
+        thesys=thesys_of(req.metadata),
+        reasoning_effort=req.reasoning_effort,
+        verbosity=req.verbosity,
+        prompt_cache_key=req.prompt_cache_key,
+        org_id=org_id,
+        stream=req.stream,
+    )
+
+
+@dataclass(slots=True)
+class ChatResult:
+    """A whole answer: the C1 Response text (None when the model only called tools) and the tool calls."""
+
+    content: str | None
+    tool_calls: list[dict[str, Any]]
+    usage: Usage | None
+    finish_reason: str
+
+
+@dataclass(slots=True)
+class ChatRun:
+    """A started completion. `headers` are the rate-limit headers for the answer; `usage` and `repairs` are
+    known once the run ended (for the access log)."""
+
+    accounting: Accounting
+    caller: Caller
+    turn: Turn
+    headers: dict[str, str]
+    usage: Usage | None = None
+    opened: AsyncGenerator[TurnEvent, None] | None = field(default=None)
+
+    @property
+    def model_name(self) -> str:
+        return self.turn.model_name
+
+    @property
+    def repairs(self) -> int:
+        return len(self.turn.repairer.repairs)
+
+    async def open(self) -> None:
+        """Wait for the model's first event: a failure before any output raises here (a real HTTP status)."""
+        self.opened = await self.turn.opened_events()
+
+    async def events(self) -> AsyncGenerator[TurnEvent, None]:
+        """The turn's events; the usage is settled after the last one (an error mid-way propagates)."""
+        source = self.opened if self.opened is not None else self.turn.events()
+        async with aclosing(source) as events:
+            async for event in events:
+                if isinstance(event, Usage):
+                    self.usage = event
+                yield event
+        await self.accounting.settle(self.caller, self.model_name, self.usage, self.repairs)
+
+    async def complete(self) -> ChatResult:
+        text: list[str] = []
+        calls: dict[int, dict[str, Any]] = {}
+        finish = "stop"
+        async with aclosing(self.events()) as events:
+            async for event in events:
+                if isinstance(event, TextOut):
+                    text.append(event.text)
+                elif isinstance(event, ToolCallDelta):
+                    call = calls.setdefault(
+                        event.index, {"id": "", "type": "function", "function": {"name": "", "arguments": ""}}
+                    )
+                    if event.id:
+                        call["id"] = event.id
+                    if event.name:
+                        call["function"]["name"] = event.name
+                    call["function"]["arguments"] += event.arguments
+                elif isinstance(event, Finish):
+                    finish = event.reason
+        return ChatResult(
+            content="".join(text) if text else None,
+            tool_calls=[calls[i] for i in sorted(calls)],
+            usage=self.usage,
+            finish_reason=finish,
+        )
+
+
+class ChatService:
+    def __init__(self, runner: TurnRunner, accounting: Accounting) -> None:
+        self.runner = runner
+        self.accounting = accounting
+
+    async def start(self, req: ChatRequest, caller: Caller) -> ChatRun:
+        """Admit and start the turn; every refusal (limits, unknown model, bad metadata) raises ApiError here,
+        before anything is sent."""
+        turn_req = turn_request(req, caller.org_id)
+        headers = await self.accounting.admit(caller, turn_req.messages)
+        turn = await self.runner.start(turn_req)
+        return ChatRun(self.accounting, caller, turn, headers)

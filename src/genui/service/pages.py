@@ -1,0 +1,21 @@
+"""A listing by cursor as the API answers it: an unknown `after` is a 400, an unknown parent a 404."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+
+from genui.errors import ApiError
+from genui.store import Page, UnknownCursor
+
+
+async def page_or_error(
+    load: Awaitable[Page | None], *, after: str | None, where: str, missing: ApiError
+) -> Page:
+    """`where` names what the cursor should be in, e.g. "input item ... in this response"."""
+    try:
+        page = await load
+    except UnknownCursor:
+        raise ApiError(400, f"No {where.format(after=after)}.", param="after", code="invalid_value") from None
+    if page is None:
+        raise missing
+    return page

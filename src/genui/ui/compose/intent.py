@@ -1,0 +1,529 @@
+"""Which UI a request asks for and its data, read by rules (`understand`); the UI built from them (`compose`).
+
+`understand` never guesses content: what the rules cannot settle is listed in `Ask.missing`, and
+`Ask.open_question` tells the caller to have a model write the content (then `visualize` it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from . import build
+from .build import ChartKind, Node
+from .data import Facts, Items, Markdown, Records, key_value, labelled_number, pairs_as_records
+from .text import capitalized, clip, plain, slug
+from .title import title_of
+from .visualize import blocks_to_nodes, read_blocks
+
+Kind = Literal["form", "chart", "table", "list", "summary", "text"]
+FieldKind = Literal[
+    "name",
+    "text",
+    "email",
+    "phone",
+    "password",
+    "url",
+    "date",
+    "time",
+    "number",
+    "long_text",
+    "checkbox",
+    "choice",
+]
+Data = Records | Items | Facts | Markdown
+
+# The one place for words of ours that reach a UI: the label of a composed form's submit button.
+STRUCTURAL_WORDS: tuple[str, ...] = ("Submit",)
+SUBMIT = STRUCTURAL_WORDS[0]
+
+
+@dataclass(frozen=True)
+class FormField:
+    label: str
+    kind: FieldKind
+    options: tuple[str, ...] = ()
+    bounds: tuple[float, float] | None = None  # "rating (1-5)"
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What a request asks for. `missing` names what the rules could not settle ("kind", "fields", "data",
+    "rows", "items", "facts", "answer"); `open_question` is true when content must come from a model."""
+
+    kind: Kind
+    title: str | None = None
+    chart: ChartKind | None = None
+    fields: tuple[FormField, ...] = ()
+    data: Data | None = None
+    missing: tuple[str, ...] = ()
+    prompt: str = field(default="", repr=False)
+
+    @property
+    def open_question(self) -> bool:
+        return any(m != "kind" for m in self.missing) or (self.kind == "text" and self.data is None)
+
+
+# ---- the kind of UI
+
+_FORM = re.compile(
+    r"\b(?:forms?|sign[- ]?up|registration|register|survey|questionnaire|rsvp|log[- ]?in|sign[- ]?in|"
+    r"checkout|application|intake)\b",
+    re.IGNORECASE,
+)
+_FORM_STRONG = re.compile(r"\bforms?\b|\bfields?\b|\bsurvey\b|\bquestionnaire\b", re.IGNORECASE)
+_CHART = re.compile(
+    r"\b(?:chart|graph|plot|visuali[sz]e|visuali[sz]ation|diagram|histogram|pie|donut|doughnut|trend)\b",
+    re.IGNORECASE,
+)
+_TABLE = re.compile(r"\b(?:table|tabulate|spreadsheet|columns?|compare|comparison|versus|vs\.?)\b", re.I)
+_LIST = re.compile(
+    r"\b(?:list|bullets?|bullet points|checklist|to-?do|steps|top\s+(?:\d+|three|five|ten)|ranking|"
+    r"largest|biggest|smallest|best|worst|most|highest|lowest|longest|tallest|oldest|ideas|examples|tips)\b|"
+    r"^(?:the\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\s+[a-z]",
+    re.IGNORECASE,
+)
+_SUMMARY = re.compile(
+    r"\b(?:summar(?:y|ize|ise)|overview|profile|card|facts?|key\s+points|at\s+a\s+glance|fact\s*sheet|stats|"
+    r"details\s+of|info(?:rmation)?\s+(?:about|on))\b",
+    re.IGNORECASE,
+)
+_SUMMARIZE = re.compile(r"\bsummar(?:y|ize|ise)\b", re.IGNORECASE)
+_ORDERED = re.compile(r"\b(?:numbered|ordered|ranked|ranking|top\s+\w+|steps|step-by-step)\b", re.IGNORECASE)
+_CHART_KINDS: tuple[tuple[ChartKind, re.Pattern[str]], ...] = (
+    ("donut", re.compile(r"\b(?:donut|doughnut)\b", re.I)),
+    ("pie", re.compile(r"\bpie\b", re.I)),
+    ("area", re.compile(r"\barea\s+(?:chart|graph)\b", re.I)),
+    ("line", re.compile(r"\bline\s+(?:chart|graph)\b|\btrend\b|\bover\s+time\b|\btime\s*series\b", re.I)),
+    ("bar", re.compile(r"\b(?:bar|column)\s+(?:chart|graph)s?\b|\bhistogram\b|\bbars\b", re.I)),
+)
+
+
+def _asked_kind(lead: str) -> Kind | None:
+    if _FORM_STRONG.search(lead) or (_FORM.search(lead) and not _CHART.search(lead)):
+        return "form"
+    for kind, pattern in (("chart", _CHART), ("table", _TABLE), ("list", _LIST), ("summary", _SUMMARY)):
+        if pattern.search(lead):
+            return kind  # type: ignore[return-value]
+    return None
+
+
+def _chart_kind(text: str) -> ChartKind | None:
+    return next((kind for kind, pattern in _CHART_KINDS if pattern.search(text)), None)
+
+
+# ---- lead and data
+
+_LIST_LINE = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
+
+
+def _split(prompt: str) -> tuple[str, str, bool]:
+    """(lead, body, colon): the request's own words and the data that follows them. A lead-in colon is one
+    followed by data that does not start with a bare number ("Monthly rent: 1200, food: 400" has none)."""
+    first, _, rest = prompt.strip().partition("\n")
+    colon = first.find(":")
+    while colon != -1:
+        before, after = first[:colon], first[colon + 1 :].strip()
+        bare_number = re.match(r"^[-+$€£¥₹]?\d[\d,.]*\s*(?:[,;]|$)", after)
+        if after and before.strip() and not bare_number:  # noqa: SIM102 (two reasons, two lines)
+            if len(before.split()) >= 2 or _asked_kind(before) or key_value(first) is None:
+                return before.strip(), f"{after}\n{rest}".strip(), True
+        colon = first.find(":", colon + 1) if len(before.split()) >= 2 else -1
+    if rest.strip() and not _LIST_LINE.match(first) and key_value(first) is None:
+        return first.strip(), rest.strip(), True
+    return first.strip() if not rest.strip() else "", prompt.strip(), False
+
+
+_SEGMENT_SPLIT = re.compile(r"\s*(?:;|\n|,(?!\d{3}\b)|\s(?:and|&|or)\s)\s*")
+
+
+def _segments(text: str) -> list[str]:
+    return [s.strip(" .") for s in _SEGMENT_SPLIT.split(text) if s and s.strip(" .")]
+
+
+_KIND_SUFFIX = re.compile(
+    r"\s+(?:as|in|into|on)\s+(?:a|an|the)?\s*(?:(?:pie|bar|line|area|donut|doughnut|column)\s+)?"
+    r"(?:chart|graph|plot|table|list|card)s?\s*[.!]?$",
+    re.IGNORECASE,
+)
+
+
+def _inline_data(body: str, colon: bool) -> tuple[Data | None, str]:
+    """Data written inline: labelled numbers ("rent 1200, food 400"), `key: value` facts, or a list; and the
+    request's words before it when they run into the data with no colon ("Chart of sales North 120, ...")."""
+    if not colon:
+        body = _KIND_SUFFIX.sub("", body)
+        if not re.search(r"[,;]", body):  # "iPhone 15 and Pixel 8" is a name, not data: ask for a real list
+            return None, body
+    segments = _segments(body)
+    if len(segments) >= 2:
+        numbers = [labelled_number(s) for s in segments]
+        found = [n for n in numbers if n is not None]
+        if len(found) == len(segments):
+            lead = ""
+            if not colon:  # the first label keeps as many words as the longest other label
+                width = max(len(label.split()) for label, _ in found[1:])
+                label, value = found[0]
+                words = label.split()
+                found[0] = (" ".join(words[-width:]), value)
+                lead = " ".join(words[:-width])
+            return pairs_as_records(found), lead
+        if not colon:
+            return None, body
+        pairs = [key_value(s) for s in segments]
+        facts = [p for p in pairs if p is not None]
+        if len(facts) == len(segments):
+            return Facts(tuple(facts)), ""
+        if all(len(s) <= 80 for s in segments):
+            return Items(tuple(plain(s) for s in segments)), ""
+    if colon and body.strip():
+        return Markdown(body.strip()), ""
+    return None, body
+
+
+def _data_of(body: str, colon: bool) -> tuple[Data | None, str, Markdown | None]:
+    """The first table, list or facts block of the body, else its inline data; the lead left before inline
+    data; and the body as a document when it holds more than one block (headings, prose and data)."""
+    if not body.strip():
+        return None, "", None
+    blocks = read_blocks(body) if ("\n" in body or body.lstrip()[:1] in "[{|") else []
+    document = Markdown(body.strip()) if len(blocks) > 1 else None
+    for block in blocks:
+        if isinstance(block, Records | Items | Facts):
+            return block, "", document
+    data, rest = _inline_data(body, colon or "\n" in body)
+    return data, rest, document
+
+
+# ---- forms
+
+_FIELD_LEAD = re.compile(
+    r"\s(?:with|including|includes|asking\s+for|that\s+asks\s+for|asking|collecting|containing|having|"
+    r"that\s+has|which\s+has|fields?|for\s+(?:the\s+|their\s+|my\s+)?(?=\w+(?:,|\s+and\s)))\s+",
+    re.IGNORECASE,
+)
+_FIELD_NOISE = re.compile(
+    r"^(?:(?:a|an|the|their|your|his|her|my|optional|required|mandatory)\s+)+|"
+    r"^(?:(?:a|an)\s+)?(?:field|input|box|text\s*box|entry|question)\s+(?:for|to|with)\s+(?:the\s+)?|"
+    r"\s+(?:field|input|box)$",
+    re.IGNORECASE,
+)
+_CHECKBOX = re.compile(
+    r"^(?:(?:a|an)\s+)?(?:check\s*box|tick\s*box|toggle|switch)\s*(?:(?:to|for)\s+)?|"
+    r"\s+(?:check\s*box|tick\s*box|toggle|switch)$",
+    re.IGNORECASE,
+)
+_CHOICE_LEAD = re.compile(
+    r"^(?:(?:a|an)\s+)?(?:choice|dropdown|drop-down|select(?:ion)?|pick|option)\s+(?:of|for|between|from)\s+",
+    re.IGNORECASE,
+)
+_RANGE = re.compile(r"^(?P<lo>-?\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(?P<hi>-?\d+(?:\.\d+)?)$")
+_FIELD_WORDS: tuple[tuple[FieldKind, str], ...] = (
+    ("email", r"e-?mail"),
+    ("password", r"\bpass(?:word|code|phrase)\b|\bpin\b"),
+    ("phone", r"\b(?:phone|mobile|telephone|tel|cell)\b"),
+    ("url", r"\b(?:website|url|link|homepage|portfolio|linkedin|github)\b"),
+    (
+        "checkbox",
+        r"\b(?:agree|accept|consent|subscribe|newsletter|opt[- ]?in|terms|remember\s+me|confirm)\b",
+    ),
+    (
+        "date",
+        r"\b(?:date|birthday|birth\s*day|dob|deadline|check[- ]?in|check[- ]?out|arrival|departure)\b",
+    ),
+    ("time", r"\b(?:time|hour)\b"),
+    (
+        "long_text",
+        r"\b(?:message|comments?|description|feedback|notes?|bio|details|reason|question|"
+        r"cover\s+letter|summary|about\s+(?:you|yourself)|story|review|requests?|restrictions)\b",
+    ),
+    (
+        "number",
+        r"\b(?:number\s+of|how\s+many|count|quantity|qty|age|guests|people|persons|participants|"
+        r"amount|price|budget|salary|income|weight|height|rating|score|number|years|nights|rooms|size)\b",
+    ),
+    ("name", r"\bname\b|\busername\b"),
+)
+_KINDS = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _FIELD_WORDS)
+
+
+def _outside_parens(text: str, separators: re.Pattern[str]) -> list[str]:
+    """`text` split where `separators` match outside parentheses."""
+    parts: list[str] = []
+    depth, start = 0, 0
+    for m in re.finditer(rf"[()]|{separators.pattern}", text, separators.flags):
+        if m.group(0) == "(":
+            depth += 1
+        elif m.group(0) == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            parts.append(text[start : m.start()])
+            start = m.end()
+    parts.append(text[start:])
+    return parts
+
+
+_LIST_SEPARATOR = re.compile(r"[,;\n]")
+_AND = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
+
+
+def _words(text: str) -> int:
+    return len(re.sub(r"\([^()]*\)", "", text).split())
+
+
+def _top_level_split(text: str) -> list[str]:
+    """Split on commas, semicolons, newlines and bullets outside parentheses, and on "and" between short
+    parts ("name and phone") or before a new article ("email and a checkbox to ...")."""
+    out: list[str] = []
+    for part in _outside_parens(text, _LIST_SEPARATOR):
+        part = _LIST_LINE.sub("", part).strip(" .")
+        part = re.sub(r"^(?:and|&)\s+", "", part, flags=re.IGNORECASE)
+        halves = [h.strip() for h in _outside_parens(part, _AND)]
+        if len(halves) > 1 and all(
+            0 < _words(h) <= 3 or (i > 0 and re.match(r"(?:a|an)\s", h, re.IGNORECASE))
+            for i, h in enumerate(halves)
+        ):
+            out.extend(halves)
+        elif part:
+            out.append(part)
+    return [p for p in out if p]
+
+
+def _field(piece: str) -> FormField | None:
+    text = plain(piece).strip(" .:")
+    options: tuple[str, ...] = ()
+    bounds: tuple[float, float] | None = None
+    checkbox = _CHECKBOX.search(text) is not None
+    text = _CHECKBOX.sub("", text).strip()
+    paren = re.match(r"^(?P<label>[^()]+?)\s*\((?P<inner>[^()]*)\)\s*$", text)
+    colon = re.match(r"^(?P<label>[^:]+?)\s*:\s*(?P<inner>.+)$", text)
+    chosen = paren or colon
+    if chosen is not None:
+        inner = chosen.group("inner").strip()
+        span = _RANGE.match(inner)
+        if span is not None:
+            bounds = (float(span.group("lo")), float(span.group("hi")))
+            text = chosen.group("label")
+        else:
+            choices = [c.strip(" .") for c in re.split(r"\s*(?:,|/|\||\bor\b)\s*", inner) if c.strip(" .")]
+            if len(choices) >= 2:
+                options, text = tuple(choices), chosen.group("label")
+    else:
+        lead = _CHOICE_LEAD.match(text)
+        if lead is not None:
+            choices = [
+                c.strip(" .") for c in re.split(r"\s*(?:,|/|\||\bor\b)\s*", text[lead.end() :]) if c.strip()
+            ]
+            if len(choices) >= 2:
+                options, text = tuple(choices), ""
+    label = _FIELD_NOISE.sub("", text).strip() or (text if text else "")
+    if not label and not options:
+        return None
+    label = capitalized(clip(label or options[0], 120))
+    kind: FieldKind
+    if options:
+        kind = "choice"
+    elif checkbox:
+        kind = "checkbox"
+    elif bounds is not None:
+        kind = "number"
+    else:
+        kind = next((k for k, pattern in _KINDS if pattern.search(label)), "text")
+    return FormField(label, kind, options, bounds)
+
+
+def _form(lead: str, body: str, prompt: str) -> tuple[str | None, tuple[FormField, ...]]:
+    """(title, fields): fields from the text after a colon, a "with ..." clause, bullet lines or a
+    parenthesised list; the title from the words before them."""
+    source, title_part = "", lead
+    if body:
+        source = body
+        m = _FIELD_LEAD.search(f"{lead} ")
+        title_part = lead[: m.start()] if m is not None else lead
+    else:
+        m = _FIELD_LEAD.search(lead)
+        paren = re.search(r"\((?P<inner>[^()]*[,&][^()]*|[^()]*\band\b[^()]*)\)\s*\.?$", lead)
+        if m is not None:
+            source, title_part = lead[m.end() :], lead[: m.start()]
+        elif paren is not None:
+            source, title_part = paren.group("inner"), lead[: paren.start()]
+    fields: list[FormField] = []
+    seen: set[str] = set()
+    for piece in _top_level_split(source):
+        found = _field(piece)
+        if found is not None and found.label.lower() not in seen:
+            seen.add(found.label.lower())
+            fields.append(found)
+    return title_of(title_part), tuple(fields[: build.LIMITS.max_children])
+
+
+# ---- understand
+
+
+def _chartable(data: Data | None) -> Records | None:
+    """The data as records with a numeric series, when it has one."""
+    records: Records | None = None
+    if isinstance(data, Records):
+        records = data
+    elif isinstance(data, Facts):
+        records = pairs_as_records(list(data.pairs))
+    elif isinstance(data, Items):
+        numbers = [labelled_number(item) for item in data.items]
+        found = [n for n in numbers if n is not None]
+        records = pairs_as_records(found) if found and len(found) == len(numbers) else None
+    return records if records is not None and build.series_of(records) is not None else None
+
+
+def _as_records(data: Data | None) -> Records | None:
+    if isinstance(data, Records):
+        return data
+    if isinstance(data, Facts):
+        return pairs_as_records(list(data.pairs))
+    if isinstance(data, Items):
+        numbers = [labelled_number(item) for item in data.items]
+        if all(n is not None for n in numbers):
+            return pairs_as_records([n for n in numbers if n is not None])
+        return Records(("",), tuple((item,) for item in data.items))
+    return None
+
+
+def _as_items(data: Data | None) -> Items | None:
+    if isinstance(data, Items):
+        return data
+    if isinstance(data, Records):
+        return Items(tuple(", ".join(cell for cell in row if cell) for row in data.rows))
+    if isinstance(data, Facts):
+        return Items(tuple(f"{k}: {v}" for k, v in data.pairs))
+    return None
+
+
+def _as_facts(data: Data | None) -> Facts | None:
+    if isinstance(data, Facts):
+        return data
+    if isinstance(data, Records) and len(data.header) == 2:
+        return Facts(tuple((row[0], row[1]) for row in data.rows if len(row) >= 2))
+    return None
+
+
+def understand(prompt: str, history: Sequence[str] = ()) -> Ask:
+    """Read a request (and earlier turns or tool results, oldest first) into an `Ask`, by rules only."""
+    text = prompt.strip()
+    lead, body, colon = _split(text)
+    kind = _asked_kind(lead or text)
+    missing: list[str] = []
+    if kind == "form":
+        title, fields = _form(lead or text, body if colon else "", text)
+        return Ask("form", title, fields=fields, missing=() if fields else ("fields",), prompt=prompt)
+    data, rest, document = _data_of(body, colon)
+    if not colon:
+        lead = rest if data is not None else text
+    if kind is None and document is not None:
+        kind, data = "text", document  # a document to present: headings, prose and data together
+    if data is None:
+        for earlier in reversed(history):  # "show that as a chart": the data of the latest turn that has some
+            data, _, _ = _data_of(earlier, True)
+            if data is not None and not isinstance(data, Markdown):
+                break
+            data = None
+    title = title_of(lead) if lead else None
+    if kind == "summary" and isinstance(data, Markdown) and not _SUMMARIZE.search(lead):
+        kind = "text"  # "format this as a card: <text>": present the text; only a summary needs a model
+    if kind is None:
+        kind = (
+            "chart" if _chartable(data) is not None
+            else "table" if isinstance(data, Records)
+            else "summary" if isinstance(data, Facts)
+            else "list" if isinstance(data, Items)
+            else "text"
+        )  # fmt: skip
+        if data is None:
+            missing.append("kind")
+    chart = _chart_kind(text) if kind == "chart" else None
+    shaped: Data | None
+    if kind == "chart":
+        shaped, need = _chartable(data), "data"
+    elif kind == "table":
+        shaped, need = _as_records(data), "rows"
+    elif kind == "list":
+        shaped, need = _as_items(data), "items"
+        if shaped is not None and _ORDERED.search(lead or text):
+            shaped = Items(shaped.items, ordered=True)
+    elif kind == "summary":
+        shaped, need = _as_facts(data), "facts"
+    else:
+        shaped, need = (data if isinstance(data, Markdown) else None), "answer"
+        if shaped is None and data is not None and not isinstance(data, Markdown) and "\n" in body:
+            shaped = Markdown(body)
+    if shaped is None:
+        missing.append(need)
+    return Ask(kind, title, chart=chart, data=shaped, missing=tuple(missing), prompt=prompt)
+
+
+# ---- compose
+
+
+def _control(item: FormField, name: str) -> Node:
+    node = build.node
+    if item.kind == "date":
+        return node("DatePicker", name=name, mode="single")
+    if item.kind == "long_text":
+        return node("TextArea", name=name)
+    if item.kind == "checkbox":
+        return node("CheckBoxGroup", name=name, children=[node("CheckBoxItem", label=item.label, name=name)])
+    if item.kind == "choice":
+        values: set[str] = set()
+        if len(item.options) <= 4:
+            radios = [node("RadioItem", label=o, value=slug(o, values)) for o in item.options]
+            return node("RadioGroup", name=name, children=radios)
+        options = [node("SelectItem", value=slug(o, values), children=o) for o in item.options]
+        return node("Select", name=name, children=options)
+    types = {"email": "email", "phone": "tel", "password": "password", "url": "url", "time": "time"}
+    props: dict[str, object] = {"name": name, "type": types.get(item.kind, "text")}
+    if item.kind == "number":
+        props["type"] = "number"
+        if item.bounds is not None:
+            props["rules"] = {"min": item.bounds[0], "max": item.bounds[1]}
+    return node("Input", **props)
+
+
+def form_node(title: str | None, fields: Sequence[FormField]) -> Node:
+    taken: set[str] = set()
+    children = [{"label": f.label, "children": _control(f, slug(f.label, taken))} for f in fields]
+    submit = build.node(
+        "Button", children=SUBMIT, name="submit", variant="primary", action={"type": "continue_conversation"}
+    )
+    return build.node(
+        "Form",
+        name=slug(title or "form"),
+        children=children,
+        buttons=build.node("ButtonGroup", children=[submit]),
+    )
+
+
+def compose(ask: Ask) -> Node | None:
+    """The UI for an ask whose content the request gave (a Card tree), or None when a model must write it."""
+    if ask.open_question:
+        return None
+    nodes: list[Node] = [build.header(ask.title)] if ask.title else []
+    data = ask.data
+    made: list[Node | None]
+    if ask.kind == "form":
+        made = [form_node(ask.title, ask.fields)]
+    elif ask.kind == "chart" and isinstance(data, Records):
+        made = list(build.records_nodes(data, hint=ask.prompt, asked=ask.chart, series_name=ask.title or ""))
+    elif ask.kind == "table" and isinstance(data, Records):
+        made = list(build.records_nodes(data, chart=False))
+    elif ask.kind == "list" and isinstance(data, Items):
+        made = [build.list_node(data)]
+    elif ask.kind == "summary" and isinstance(data, Facts):
+        made = [build.facts_node(data)]
+    elif isinstance(data, Markdown):
+        made = list(blocks_to_nodes(read_blocks(data.text)))
+        if nodes and made and made[0] is not None and made[0]["component"] == "Header":
+            made[0] = build.inline_header(made[0]["props"]["title"])
+    else:
+        return None
+    nodes.extend(n for n in made if n is not None)
+    return build.card(nodes) if len(nodes) > (1 if ask.title else 0) else None

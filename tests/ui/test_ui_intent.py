@@ -318,6 +318,16 @@ CHARTS: list[tuple[str, str, str | None, list[str], list[float]]] = [
         ["2022", "2023", "2024"],
         [3.1, 4.2, 5.0],
     ),
+    (
+        "Expenses: rent 1200, food 400, transport 150",
+        "BarChartV2",
+        "Expenses",
+        ["rent", "food", "transport"],
+        [1200, 400, 150],
+    ),
+    ("Monthly rent: 1200, food: 400", "BarChartV2", None, ["Monthly rent", "food"], [1200, 400]),
+    ("Plot Q1 120, Q2 150, Q3 170", "LineChartV2", None, ["Q1", "Q2", "Q3"], [120, 150, 170]),
+    ("Sales: North: 120, South: 95", "BarChartV2", "Sales", ["North", "South"], [120, 95]),
 ]
 
 
@@ -481,6 +491,12 @@ def test_lists(prompt: str, title: str | None, items: list[str], ordered: bool) 
             [("Capital", "Paris"), ("Population", "68 million"), ("Language", "French")],
             "List",
         ),
+        (
+            "Capital: Paris; Population: 68 million",
+            None,
+            [("Capital", "Paris"), ("Population", "68 million")],
+            "List",
+        ),
     ],
 )
 def test_summaries_of_given_facts(
@@ -579,3 +595,27 @@ def test_given_labelled_numbers_appear_exactly(pairs: list[tuple[str, int]], lea
         assert {f"{value:,}" for _, value in pairs} <= strings
     else:
         assert sorted(display_numbers(tree)) == sorted(float(v) for _, v in pairs)
+
+
+# ---- property: any request gives a valid, grounded UI or None
+
+piece = st.sampled_from(
+    [
+        "form", "chart", "pie", "table", "list", "summary", "card", "with", "and", "of", "by", ":", ",", ";", "\n",
+        "- ", "1. ", "(", ")", "|", "name", "email", "date", "rent", "Q1", "2024", "Header", "show", "as a",
+    ]
+) | st.integers(-50, 5000).map(str) | st.text("abcdefgh", min_size=1, max_size=6)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(piece, min_size=1, max_size=14).map(" ".join),
+    st.lists(st.just("| a | b |\n|---|---|\n| x | 1 |"), max_size=1),
+)
+def test_any_request_gives_a_valid_grounded_tree_or_none(prompt: str, history: list[str]) -> None:
+    ask = understand(prompt, history)
+    tree = compose(ask)
+    if tree is None:
+        return
+    assert CATALOG.repair_tree(tree) == tree
+    assert ungrounded(tree, prompt + "\n" + "\n".join(history), frozenset(STRUCTURAL_WORDS)) == []

@@ -119,18 +119,34 @@ def _chart_kind(text: str) -> ChartKind | None:
 _LIST_LINE = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 
 
+_BARE_NUMBER = re.compile(r"^[-+$€£¥₹]?\d[\d,.]*\s*(?:[,;]|$)")
+
+
+def _lead_in(line: str) -> int | None:
+    """Where the request's words end at a colon: the first colon with words before it (two or more, a kind of
+    UI, or a line that is no `key: value`) and data after it that does not start with a bare number
+    ("Monthly rent: 1200, food: 400" has no lead-in; "Revenue by quarter: Q1 120" has)."""
+    for m in re.finditer(":", line):
+        before, after = line[: m.start()].strip(), line[m.end() :].strip()
+        if not before or not after:
+            continue
+        if _BARE_NUMBER.match(after):
+            if len(before.split()) < 2:
+                return None  # "Q1: 120, ...": a key and its value
+            continue
+        if len(before.split()) >= 2 or _asked_kind(before) or key_value(line) is None:
+            return m.start()
+        return None
+    return None
+
+
 def _split(prompt: str) -> tuple[str, str, bool]:
-    """(lead, body, colon): the request's own words and the data that follows them. A lead-in colon is one
-    followed by data that does not start with a bare number ("Monthly rent: 1200, food: 400" has none)."""
+    """(lead, body, colon): the request's own words and the data after them; `colon` when the words end at a
+    colon or a line break. Without either, the body is the whole request (data may run into the words)."""
     first, _, rest = prompt.strip().partition("\n")
-    colon = first.find(":")
-    while colon != -1:
-        before, after = first[:colon], first[colon + 1 :].strip()
-        bare_number = re.match(r"^[-+$€£¥₹]?\d[\d,.]*\s*(?:[,;]|$)", after)
-        if after and before.strip() and not bare_number:  # noqa: SIM102 (two reasons, two lines)
-            if len(before.split()) >= 2 or _asked_kind(before) or key_value(first) is None:
-                return before.strip(), f"{after}\n{rest}".strip(), True
-        colon = first.find(":", colon + 1) if len(before.split()) >= 2 else -1
+    colon = _lead_in(first)
+    if colon is not None:
+        return first[:colon].strip(), f"{first[colon + 1 :].strip()}\n{rest}".strip(), True
     if rest.strip() and not _LIST_LINE.match(first) and key_value(first) is None:
         return first.strip(), rest.strip(), True
     return first.strip() if not rest.strip() else "", prompt.strip(), False
@@ -150,6 +166,22 @@ _KIND_SUFFIX = re.compile(
 )
 
 
+_LEAD_END = re.compile(
+    r".*(?:\b(?:chart|graph|plot|table|list|of|for|by|with|showing|about|on|from)\b|:)\s+", re.I
+)
+
+
+def _first_label(label: str, width: int) -> tuple[str, str]:
+    """(request words, label) of the first labelled number when the request runs into the data: the label
+    starts after the last "chart"/"of"/"by"/... and keeps at most as many words as the widest other label."""
+    m = _LEAD_END.match(label)
+    if m is None:
+        return "", label
+    lead, rest = label[: m.end()], label[m.end() :].split()
+    keep = max(len(rest) - width, 0)
+    return f"{lead}{' '.join(rest[:keep])}".strip(), " ".join(rest[keep:])
+
+
 def _inline_data(body: str, colon: bool) -> tuple[Data | None, str]:
     """Data written inline: labelled numbers ("rent 1200, food 400"), `key: value` facts, or a list; and the
     request's words before it when they run into the data with no colon ("Chart of sales North 120, ...")."""
@@ -163,20 +195,15 @@ def _inline_data(body: str, colon: bool) -> tuple[Data | None, str]:
         found = [n for n in numbers if n is not None]
         if len(found) == len(segments):
             lead = ""
-            if not colon:  # the first label keeps as many words as the longest other label
-                width = max(len(label.split()) for label, _ in found[1:])
-                label, value = found[0]
-                words = label.split()
-                found[0] = (" ".join(words[-width:]), value)
-                lead = " ".join(words[:-width])
+            if not colon:
+                lead, label = _first_label(found[0][0], max(len(label.split()) for label, _ in found[1:]))
+                found[0] = (label, found[0][1])
             return pairs_as_records(found), lead
-        if not colon:
-            return None, body
         pairs = [key_value(s) for s in segments]
         facts = [p for p in pairs if p is not None]
         if len(facts) == len(segments):
             return Facts(tuple(facts)), ""
-        if all(len(s) <= 80 for s in segments):
+        if colon and all(len(s) <= 80 for s in segments):
             return Items(tuple(plain(s) for s in segments)), ""
     if colon and body.strip():
         return Markdown(body.strip()), ""

@@ -22,7 +22,8 @@ _DETERMINER = re.compile(
 _ADJECTIVE = re.compile(r"^(?:simple|quick|short|small|nice|new|basic|clean|numbered|bulleted)\s+", re.I)
 _KIND = r"(?:(?:pie|bar|line|area|donut|doughnut|column|radar|bullet|bulleted|numbered|ordered|unordered)\s+)?(?:chart|graph|plot|diagram|table|list|card|summary(?:\s+card)?|form|overview)s?"  # noqa: E501
 _KIND_LEAD = re.compile(
-    rf"^{_KIND}\s+(?:of|for|about|showing|with|on|to|from|that\s+shows|listing|comparing)\s+", re.IGNORECASE
+    rf"^{_KIND}\s+(?:of|for|about|showing|with|on|to|from|that\s+shows|listing|comparing)(?:\s+|$)",
+    re.IGNORECASE,
 )
 _KIND_TAIL = re.compile(rf"\s+(?:as|in|into|on|with)\s+(?:a|an|the)?\s*{_KIND}$", re.IGNORECASE)
 _DATA = r"(?:csv|tsv|json|data|dataset|numbers|values|figures|results|info|information|facts|details|items|points|fields|it|them|this|these)"  # noqa: E501

@@ -121,9 +121,9 @@ def _paragraph(lines: list[str], hint: str) -> list[Block]:
     if table is not None:
         return [table]
     text = "\n".join(lines)
-    callout = _CALLOUT_LEAD.match(plain(lines[0])) if lines else None
-    if callout is not None and len(plain(text)) <= MAX_LABEL:
-        return [Callout(callout.group("word"), plain(text)[callout.start("text") :])]
+    callout = _CALLOUT_LEAD.match(plain(text)) if len(text) <= MAX_LABEL else None
+    if callout is not None:
+        return [Callout(callout.group("word"), callout.group("text"))]
     blocks: list[Block] = []
     prose: list[str] = []
     run: list[tuple[str, tuple[str, str]]] = []  # (line, its key and value)
@@ -283,6 +283,13 @@ def _follow_ups(blocks: list[Block]) -> list[Block]:
     return blocks
 
 
+def _markdown(text: str) -> list[Block]:
+    if len(text) > MAX_MATERIAL:
+        cut = text.rfind("\n", 0, MAX_MATERIAL)
+        text = text[: cut if cut > 0 else MAX_MATERIAL]
+    return _follow_ups(_markdown_blocks(text)) if text.strip() else []
+
+
 def read_blocks(material: str) -> list[Block]:
     """The material as blocks (JSON, or markdown with tables, CSV, lists, facts, callouts, follow-ups)."""
     text = material.replace("\r\n", "\n").strip()
@@ -293,10 +300,8 @@ def read_blocks(material: str) -> list[Block]:
         prose, value = found
         json_blocks = _json_blocks(value)
         if json_blocks:
-            return [*read_blocks(prose), *json_blocks] if prose.strip() else json_blocks
-    if len(text) > MAX_MATERIAL:
-        text = text[: text.rfind("\n", 0, MAX_MATERIAL) if "\n" in text[:MAX_MATERIAL] else MAX_MATERIAL]
-    return _follow_ups(_markdown_blocks(text))
+            return [*_markdown(prose.strip()), *json_blocks]
+    return _markdown(text)
 
 
 # ---- rendering: blocks -> nodes
@@ -324,21 +329,23 @@ def blocks_to_nodes(blocks: list[Block], title: str | None = None) -> list[Node]
     nodes: list[Node] = []
     has_header = False
     section = ""  # the latest heading: the series name of an unnamed numeric list under it
+    prose = ""  # the text just before: "share" or "breakdown" there makes a pie of the next series
     if title and not (blocks and isinstance(blocks[0], Heading)):
         nodes.append(build.header(title))
         has_header = True
     for index, block in enumerate(_merged(blocks)):
         made: list[Node | None]
         if isinstance(block, Heading):
-            section = block.text
+            section, prose = block.text, ""
             if not has_header and (index == 0 or block.level == 1):
                 made, has_header = [build.header(block.text)], True
             else:
                 made = [build.inline_header(block.text)]
         elif isinstance(block, Markdown):
             made = [build.text_node(block.text)]
+            prose = block.text[-300:]
         elif isinstance(block, Records):
-            made = list(build.records_nodes(block, hint=section, series_name=section))
+            made = list(build.records_nodes(block, hint=f"{section} {prose}", series_name=section))
         elif isinstance(block, Items):
             made = [build.list_node(block)]
         elif isinstance(block, Facts):

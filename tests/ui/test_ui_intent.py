@@ -601,8 +601,9 @@ def test_given_labelled_numbers_appear_exactly(pairs: list[tuple[str, int]], lea
 
 piece = st.sampled_from(
     [
-        "form", "chart", "pie", "table", "list", "summary", "card", "with", "and", "of", "by", ":", ",", ";", "\n",
-        "- ", "1. ", "(", ")", "|", "name", "email", "date", "rent", "Q1", "2024", "Header", "show", "as a",
+        "form", "chart", "pie", "table", "list", "summary", "card", "with", "and", "of", "by", ":", ",", ";",
+        "\n", "- ", "1. ", "(", ")", "|", "name", "email", "date", "rent", "Q1", "2024", "Header", "show",
+        "as a",
     ]
 ) | st.integers(-50, 5000).map(str) | st.text("abcdefgh", min_size=1, max_size=6)  # fmt: skip
 

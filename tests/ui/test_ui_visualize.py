@@ -204,12 +204,19 @@ def test_a_numeric_list_is_a_bar_chart_named_by_its_section() -> None:
         "labels": ["Nile", "Amazon", "Yangtze"],
         "series": [{"category": "Longest rivers", "values": [6650, 6400, 6300]}],
     }
+    assert of(tree, "BarChartV2")["yAxisLabel"] == "km"  # the unit as written, on the value axis
+
+
+def test_an_unnamed_series_takes_the_title_from_the_context() -> None:
+    tree = visualize("- Russia: 17.1\n- Canada: 9.98", context="Show the largest countries by area")
+    assert of(tree, "BarChartV2")["chartData"]["data"]["series"][0]["category"] == "Largest countries by area"
 
 
 def test_magnitude_suffixes_become_the_chart_unit() -> None:
     tree = visualize("| Year | Revenue |\n|---|---|\n| 2022 | $3.1M |\n| 2023 | $4.2M |")
     chart = of(tree, "LineChartV2")["chartData"]
     assert chart["unit"] == "m" and chart["data"]["series"][0]["values"] == [3.1, 4.2]
+    assert of(tree, "LineChartV2")["yAxisLabel"] == "$"
 
 
 def test_csv_and_tsv_blocks_are_tables() -> None:

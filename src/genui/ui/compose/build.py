@@ -114,6 +114,13 @@ class Series:
         return scales.pop() if len(scales) == 1 else None
 
     @property
+    def measure(self) -> str:
+        """The currency and unit the values are written with ("$", "km²"), magnitude suffixes aside."""
+        first = self.values[0][0]
+        unit = "" if first.scale is not None or first.unit == "%" else first.unit
+        return f"{first.currency} {unit}".strip() if first.unit != "%" else "%"
+
+    @property
     def timely(self) -> bool:
         return all_time_labels(self.labels)
 
@@ -204,6 +211,8 @@ def chart_node(series: Series, kind: ChartKind, header_row: tuple[str, ...], ser
     props: dict[str, Any] = {"chartData": chart}
     if header_row[series.label_column]:
         props["xAxisLabel"] = header_row[series.label_column]
+    if series.measure:
+        props["yAxisLabel"] = series.measure
     return node(component, **props)
 
 

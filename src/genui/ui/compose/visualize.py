@@ -328,7 +328,7 @@ def blocks_to_nodes(blocks: list[Block], title: str | None = None) -> list[Node]
     `title` (from the request's words) is; later headings are section headers."""
     nodes: list[Node] = []
     has_header = False
-    section = ""  # the latest heading: the series name of an unnamed numeric list under it
+    section = title or ""  # the latest heading: the series name of an unnamed numeric list under it
     prose = ""  # the text just before: "share" or "breakdown" there makes a pie of the next series
     if title and not (blocks and isinstance(blocks[0], Heading)):
         nodes.append(build.header(title))

@@ -147,6 +147,12 @@ FORMS: list[tuple[str, str | None, list[tuple[str, str, tuple[str, ...]]]]] = [
             ("Website", "url", ()),
         ],
     ),
+    ("Login with username and password", "Login", [("Username", "name", ()), ("Password", "password", ())]),
+    (
+        "RSVP for the party: name, number of guests",
+        "RSVP for the party",
+        [("Name", "name", ()), ("Number of guests", "number", ())],
+    ),
 ]
 
 
@@ -414,6 +420,7 @@ def test_tables_keep_rows_and_headers() -> None:
             [["apples", "1.20"], ["bananas", "0.50"], ["cherries", "4.00"]],
         ),
         ("Make a table of planets: Mercury, Venus, Earth", ("",), [["Mercury"], ["Venus"], ["Earth"]]),
+        ("Table of application users: Ann, Bob", ("",), [["Ann"], ["Bob"]]),
     ]
     for prompt, header, rows in cases:
         ask = understand(prompt)

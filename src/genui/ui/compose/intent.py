@@ -68,12 +68,11 @@ class Ask:
 
 # ---- the kind of UI
 
-_FORM = re.compile(
-    r"\b(?:forms?|sign[- ]?up|registration|register|survey|questionnaire|rsvp|log[- ]?in|sign[- ]?in|"
-    r"checkout|application|intake)\b",
-    re.IGNORECASE,
+_FORM = re.compile(r"\bforms?\b|\bfields?\b|\bsurvey\b|\bquestionnaire\b", re.IGNORECASE)
+# Words that ask for a form only when no other kind of UI is named ("a table of application users").
+_FORM_WEAK = re.compile(
+    r"\b(?:sign[- ]?up|registration|register|rsvp|log[- ]?in|sign[- ]?in|checkout|application|intake)\b", re.I
 )
-_FORM_STRONG = re.compile(r"\bforms?\b|\bfields?\b|\bsurvey\b|\bquestionnaire\b", re.IGNORECASE)
 _CHART = re.compile(
     r"\b(?:chart|graph|plot|visuali[sz]e|visuali[sz]ation|diagram|histogram|pie|donut|doughnut|trend)\b",
     re.IGNORECASE,
@@ -102,12 +101,12 @@ _CHART_KINDS: tuple[tuple[ChartKind, re.Pattern[str]], ...] = (
 
 
 def _asked_kind(lead: str) -> Kind | None:
-    if _FORM_STRONG.search(lead) or (_FORM.search(lead) and not _CHART.search(lead)):
+    if _FORM.search(lead):
         return "form"
     for kind, pattern in (("chart", _CHART), ("table", _TABLE), ("list", _LIST), ("summary", _SUMMARY)):
         if pattern.search(lead):
             return kind  # type: ignore[return-value]
-    return None
+    return "form" if _FORM_WEAK.search(lead) else None
 
 
 def _chart_kind(text: str) -> ChartKind | None:

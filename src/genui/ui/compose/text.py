@@ -17,6 +17,7 @@ LINK_SCHEMES = ("http:", "https:", "mailto:")  # the brief's URL policy: absolut
 _LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))*)>?(?:\s+\"[^\"\n]*\")?\s*\)")
 _CODE = re.compile(r"(```[\s\S]*?(?:```|$)|~~~[\s\S]*?(?:~~~|$)|`[^`\n]*`)")
 _SPACES = re.compile(r"\s+")
+LIST_BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")  # a list item's marker at the start of a line
 
 
 @lru_cache(maxsize=1)

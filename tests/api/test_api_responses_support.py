@@ -27,22 +27,19 @@ UI = json.dumps(
 )
 
 RESOURCE_KEYS = set(ort.ResponseResource.model_fields)
+
+
+def _event_type(model: type[BaseModel]) -> str:
+    [member] = list(model.model_fields["type"].annotation)  # type: ignore[arg-type]
+    return str(member.value)
+
+
+# The spec's closed union of streaming events (24), by their `type`.
 EVENT_MODELS: dict[str, type[BaseModel]] = {
-    "response.created": ort.ResponseCreatedStreamingEvent,
-    "response.in_progress": ort.ResponseInProgressStreamingEvent,
-    "response.completed": ort.ResponseCompletedStreamingEvent,
-    "response.failed": ort.ResponseFailedStreamingEvent,
-    "response.incomplete": ort.ResponseIncompleteStreamingEvent,
-    "response.output_item.added": ort.ResponseOutputItemAddedStreamingEvent,
-    "response.output_item.done": ort.ResponseOutputItemDoneStreamingEvent,
-    "response.content_part.added": ort.ResponseContentPartAddedStreamingEvent,
-    "response.content_part.done": ort.ResponseContentPartDoneStreamingEvent,
-    "response.output_text.delta": ort.ResponseOutputTextDeltaStreamingEvent,
-    "response.output_text.done": ort.ResponseOutputTextDoneStreamingEvent,
-    "response.function_call_arguments.delta": ort.ResponseFunctionCallArgumentsDeltaStreamingEvent,
-    "response.function_call_arguments.done": ort.ResponseFunctionCallArgumentsDoneStreamingEvent,
-    "error": ort.ErrorStreamingEvent,
+    _event_type(model): model
+    for model in (getattr(ort, name) for name in dir(ort) if name.endswith("StreamingEvent"))
 }
+assert len(EVENT_MODELS) == 24 and "response.completed" in EVENT_MODELS
 
 
 def check_resource(body: dict[str, Any]) -> ort.ResponseResource:

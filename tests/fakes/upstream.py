@@ -1,7 +1,8 @@
 """A scripted fake OpenAI-compatible upstream: a real HTTP server on loopback that misbehaves on demand.
 
 Real upstreams can't produce faults (429, 500, resets, stalls) or hostile output on demand, hence this fake.
-Each request to `POST /v1/chat/completions` pops the next queued `Step`; an empty queue serves `default`.
+Each request to `POST /v1/chat/completions` pops the next queued `Step`; an empty queue asks `responder` (if
+set) for a step fitting the request, else serves `default`.
 
     with ScriptedUpstream() as up:
         up.push(Step(status=429), Step(text='{"component": "Card", ...}'))
@@ -19,7 +20,7 @@ import struct
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +61,7 @@ class Step:
     reset_after: int | None = None  # stream this many chunks then drop the TCP connection (RST)
     finish_reason: str | None = None
     error_message: str = "scripted upstream error"
+    error_code: str | None = None  # the error body's `code` (e.g. "context_length_exceeded")
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -68,6 +70,8 @@ class ScriptedUpstream:
 
     def __init__(self, default: Step | None = None, model_ids: tuple[str, ...] = ("fake-model",)) -> None:
         self.default: Step = default or Step(text=DEFAULT_UI_TEXT)
+        # Unqueued requests: the step this returns for the request body (None: `default`).
+        self.responder: Callable[[dict[str, Any]], Step | None] | None = None
         self.model_ids = model_ids
         self.requests: list[dict[str, Any]] = []
         # Streams the client hung up on before the end (the gateway cancelled its upstream call).
@@ -86,9 +90,12 @@ class ScriptedUpstream:
         with self._lock:
             self._steps.extend(steps)
 
-    def _next_step(self) -> Step:
+    def _next_step(self, body: dict[str, Any]) -> Step:
         with self._lock:
-            return self._steps.popleft() if self._steps else self.default
+            if self._steps:
+                return self._steps.popleft()
+        answer = self.responder(body) if self.responder is not None else None
+        return answer or self.default
 
     @property
     def pending(self) -> int:
@@ -164,11 +171,11 @@ class ScriptedUpstream:
             return _error(400, "request body is not JSON")
         self.requests.append(body)
         self.request_headers.append(dict(request.headers))
-        step = self._next_step()
+        step = self._next_step(body)
         if step.delay:
             await self._sleep(step.delay)
         if step.status != 200:
-            return _error(step.status, step.error_message, step.headers)
+            return _error(step.status, step.error_message, step.headers, step.error_code)
         transport = request.scope.get("fake.transport")
         if body.get("stream"):
             include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
@@ -321,10 +328,12 @@ def _completion(step: Step, model: str) -> dict[str, Any]:
     }
 
 
-def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+def _error(
+    status: int, message: str, headers: dict[str, str] | None = None, code: str | None = None
+) -> Response:
     extra = dict(headers or {})
     if status == 429:
         extra.setdefault("retry-after", "0")
     error_type = _ERROR_TYPES.get(status, "server_error" if status >= 500 else "invalid_request_error")
-    body = {"error": {"message": message, "type": error_type, "param": None, "code": None}}
+    body = {"error": {"message": message, "type": error_type, "param": None, "code": code}}
     return JSONResponse(body, status_code=status, headers=extra)

@@ -250,7 +250,7 @@ def test_tool_choice_mapping() -> None:
         (429, "rate_limit_error", 429, True),
         (529, "overloaded_error", 502, True),
         (500, "api_error", 502, True),
-        (400, "invalid_request_error", 502, False),
+        (400, "invalid_request_error", 400, False),
         (401, "authentication_error", 502, False),
     ],
 )
@@ -265,6 +265,8 @@ async def test_error_statuses(status: int, error_type: str, expected: int, retry
     assert info.value.status == expected and info.value.retryable is retryable
     assert f"recorded {error_type}" in info.value.message
     assert len(recorder.bodies) == 1  # the SDK's own retries are off
+    if status == 400:  # a refusal of the request reaches the client with Anthropic's error type as its code
+        assert info.value.code == "invalid_request_error"
     if status == 429:
         assert info.value.retry_after == 3.0
 

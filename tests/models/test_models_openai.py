@@ -124,7 +124,7 @@ async def test_repeated_ids_from_a_sloppy_server_are_sent_once(scripted_upstream
 
 @pytest.mark.parametrize(
     ("status", "expected_status", "retryable"),
-    [(429, 429, True), (500, 502, True), (503, 502, True), (400, 502, False), (401, 502, False)],
+    [(429, 429, True), (500, 502, True), (503, 502, True), (401, 502, False), (403, 502, False)],
 )
 async def test_error_statuses_map_to_upstream_errors(
     scripted_upstream: ScriptedUpstream, status: int, expected_status: int, retryable: bool
@@ -139,6 +139,33 @@ async def test_error_statuses_map_to_upstream_errors(
     assert "upstream says no" in info.value.message and str(status) in info.value.message
     if status == 429:
         assert info.value.retry_after == 0.0
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "expected_status", "expected_code"),
+    [
+        (400, "context_length_exceeded", 400, "context_length_exceeded"),
+        (400, None, 400, "invalid_request_error"),  # no code: the error type
+        (404, "model_not_found", 404, "model_not_found"),
+        (413, None, 413, "invalid_request_error"),
+        (422, "invalid_value", 400, "invalid_value"),  # genui never answers 422
+    ],
+)
+async def test_upstream_refusals_of_the_request_keep_their_status_class_and_code(
+    scripted_upstream: ScriptedUpstream,
+    status: int,
+    code: str | None,
+    expected_status: int,
+    expected_code: str,
+) -> None:
+    message = "This model's maximum context length is 8192 tokens."
+    scripted_upstream.push(Step(status=status, error_message=message, error_code=code))
+    provider = provider_for(scripted_upstream)
+    with pytest.raises(UpstreamError) as info:
+        await collect(provider, user())
+    await provider.aclose()
+    assert info.value.status == expected_status and info.value.code == expected_code
+    assert info.value.message == message and not info.value.retryable
 
 
 async def test_connection_reset_mid_stream_is_a_retryable_502(scripted_upstream: ScriptedUpstream) -> None:

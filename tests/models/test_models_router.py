@@ -87,8 +87,28 @@ async def test_a_400_is_not_retried(scripted_upstream: ScriptedUpstream) -> None
     with pytest.raises(UpstreamError) as info:
         await run(router)
     await router.aclose()
-    assert info.value.status == 502 and not info.value.retryable and "bad tool schema" in info.value.message
+    assert info.value.status == 400 and not info.value.retryable and "bad tool schema" in info.value.message
     assert len(scripted_upstream.requests) == 1
+
+
+async def test_a_refused_request_does_not_fall_back(scripted_upstream: ScriptedUpstream) -> None:
+    # another model would be sent the same request: the client learns what is wrong with it instead
+    scripted_upstream.push(Step(status=400, error_message="too long", error_code="context_length_exceeded"))
+    router = make_router(scripted_upstream, fallbacks=[BACKUP])
+    with pytest.raises(UpstreamError) as info:
+        await run(router)
+    await router.aclose()
+    assert info.value.status == 400 and info.value.code == "context_length_exceeded"
+    assert [r["model"] for r in scripted_upstream.requests] == ["main-model"]
+
+
+async def test_a_bad_upstream_key_still_falls_back(scripted_upstream: ScriptedUpstream) -> None:
+    scripted_upstream.push(Step(status=401), Step(text='{"from": "backup"}'))
+    router = make_router(scripted_upstream, fallbacks=[BACKUP])
+    events = await run(router)
+    await router.aclose()
+    assert text_of(events) == '{"from": "backup"}'
+    assert [r["model"] for r in scripted_upstream.requests] == ["main-model", "backup-model"]
 
 
 async def test_reset_before_any_text_is_retried(scripted_upstream: ScriptedUpstream) -> None:

@@ -10,7 +10,17 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from genui import __version__
-from genui.api import admin, chat, conversations, models, playground, responses
+from genui.api import (
+    admin,
+    chat,
+    conversations,
+    conversations_root,
+    models,
+    playground,
+    responses,
+    responses_compact,
+    responses_ws,
+)
 from genui.api.deps import LOCAL_ORG, AppState
 from genui.api.errors import install_error_handlers
 from genui.api.fastlane import FastLane
@@ -107,5 +117,8 @@ def create_api(settings: Settings) -> FastAPI:
     )
     install_error_handlers(app)
     for module in (chat, responses, conversations, models, admin, playground):
+        app.include_router(module.router)
+    # the Responses extras (compaction, WebSocket mode) and the Conversations API at the root (C1's client)
+    for module in (responses_compact, responses_ws, conversations_root):
         app.include_router(module.router)
     return app

@@ -8,7 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from fastapi import Request
+from starlette.requests import HTTPConnection
 
 from genui.config import Settings
 from genui.errors import ApiError
@@ -74,12 +74,12 @@ class AppState:
     key_cache: KeyCache = field(default_factory=KeyCache)
 
 
-def get_state(request: Request) -> AppState:
+def get_state(request: HTTPConnection) -> AppState:
     state: AppState = request.app.state.genui
     return state
 
 
-def bearer_token(request: Request) -> str | None:
+def bearer_token(request: HTTPConnection) -> str | None:
     header = request.headers.get("authorization")
     if not header:
         return None
@@ -89,9 +89,9 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-async def authenticate(request: Request) -> Caller:
+async def authenticate(request: HTTPConnection) -> Caller:
     """The organization and key behind the request, or a 403 in the OpenAI shape (a FastAPI dependency; the
-    fast-lane endpoints call it themselves)."""
+    fast-lane endpoints and the WebSocket upgrade call it themselves)."""
     state = get_state(request)
     token = bearer_token(request)
     found: Caller | None = None

@@ -30,7 +30,7 @@ from genui.models.base import (
     Usage,
 )
 from genui.models.config import ProviderConfig
-from genui.models.errors import from_status, from_transport, upstream_message
+from genui.models.errors import from_status, from_transport, upstream_code, upstream_message
 from genui.models.messages import content_text
 from genui.models.openai_compat import resolve_api_key
 
@@ -243,7 +243,7 @@ class AnthropicProvider:
             status = exc.status_code
             if status == 529:  # Anthropic "overloaded": a transient upstream failure
                 status = 503
-            return from_status(self.name, status, message, exc.response.headers)
+            return from_status(self.name, status, message, exc.response.headers, upstream_code(exc.body))
         if isinstance(exc, anthropic.APITimeoutError):
             return from_transport(self.name, TimeoutError())
         if isinstance(exc, anthropic.APIConnectionError | httpx2.HTTPError | OSError | TimeoutError):

@@ -10,6 +10,9 @@ from typing import Any
 from genui.models.base import UpstreamError
 
 MAX_UPSTREAM_MESSAGE = 500
+# Upstream refusals of the request itself (too long a context, a bad tool schema, an unknown upstream model):
+# the client gets the same status class with the upstream's code and message; no retry, no fallback.
+CLIENT_ERROR_STATUSES = frozenset({400, 404, 413, 422})
 
 
 def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
@@ -42,8 +45,30 @@ def upstream_message(body: Any, fallback: str) -> str:
     return text[:MAX_UPSTREAM_MESSAGE]
 
 
-def from_status(provider: str, status: int, message: str, headers: Mapping[str, str] | None) -> UpstreamError:
-    """429 -> 429 retryable; 5xx (and 408/409) -> 502 retryable; other 4xx -> 502 not retryable."""
+def upstream_code(body: Any) -> str | None:
+    """The `error.code` of an OpenAI-style error body, else its `error.type` (Anthropic sends no code)."""
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict):
+        return None
+    code = error.get("code") or error.get("type")
+    return str(code)[:64] if code else None
+
+
+def is_client_error(exc: UpstreamError) -> bool:
+    """An upstream refusal of this request (CLIENT_ERROR_STATUSES): another try or model would not help."""
+    return 400 <= exc.status < 500 and exc.status != 429
+
+
+def from_status(
+    provider: str, status: int, message: str, headers: Mapping[str, str] | None, code: str | None = None
+) -> UpstreamError:
+    """429 -> 429 retryable; 5xx (and 408/409) -> 502 retryable; 400/404/413/422 -> the same status (422 ->
+    400, genui's validation status) with the upstream's code and message; other 4xx (401, 403: genui's own
+    upstream credentials) -> 502 not retryable."""
+    if status in CLIENT_ERROR_STATUSES:
+        return UpstreamError(
+            message, status=400 if status == 422 else status, code=code or "upstream_invalid_request"
+        )
     detail = f"{provider} upstream returned {status}: {message}"
     if status == 429:
         return UpstreamError(

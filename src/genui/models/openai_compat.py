@@ -45,7 +45,7 @@ from genui.models.base import (
     Usage,
 )
 from genui.models.config import ProviderConfig
-from genui.models.errors import from_status, from_transport, upstream_message
+from genui.models.errors import from_status, from_transport, upstream_code, upstream_message
 from genui.models.strict import strict_schema
 
 OPENAI_HOST = "api.openai.com"
@@ -225,7 +225,8 @@ class OpenAICompatProvider:
         except orjson.JSONDecodeError:
             body = None
         fallback = raw.decode("utf-8", "replace").strip()[:200] or response.reason or "no message"
-        return from_status(self.name, response.status, upstream_message(body, fallback), response.headers)
+        message = upstream_message(body, fallback)
+        return from_status(self.name, response.status, message, response.headers, upstream_code(body))
 
     async def aclose(self) -> None:
         if self._session is not None:

@@ -2,7 +2,8 @@
 
 - Retries with exponential backoff and full jitter (base 0.2 s, cap 5 s; an upstream `retry-after` is honoured
   up to the cap) on retryable `UpstreamError`s (429, 5xx, connection errors, timeouts) while nothing has been
-  streamed yet; once a TextDelta/ToolCallDelta went out, an error propagates as is.
+  streamed yet; once a TextDelta/ToolCallDelta went out, an error propagates as is. An upstream refusal of the
+  request itself (400/404/413/422, `models.errors.is_client_error`) propagates at once: no retry, no fallback.
 - Per attempt: a total timeout (`ProviderConfig.timeout`) and an idle timeout between events
   (`ProviderConfig.idle_timeout`); either one ends the attempt with UpstreamError(504).
 - After a model's attempts are exhausted, its `fallbacks` are tried in order (with their own retries).
@@ -21,6 +22,7 @@ from typing import TypeVar
 from genui.config import Settings
 from genui.models.base import ModelEvent, ModelRequest, Provider, TextDelta, ToolCallDelta, UpstreamError
 from genui.models.config import ProviderConfig
+from genui.models.errors import is_client_error
 from genui.models.registry import ModelRegistry, ResolvedModel
 
 logger = logging.getLogger(__name__)
@@ -97,7 +99,7 @@ class Router:
                             yield event
                     return
                 except UpstreamError as exc:
-                    if streamed:
+                    if streamed or is_client_error(exc):
                         raise
                     last_error = exc
                     logger.warning("model %s attempt %d failed: %s", model.name, attempt + 1, exc.message)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from genui.errors import ApiError
+from genui.service import compaction_item
 from genui.store.ids import new_id
 
 MESSAGE_ROLES = ("user", "assistant", "system", "developer")
@@ -95,8 +96,11 @@ def normalize_item(raw: Any, param: str) -> dict[str, Any]:
             "output": output,
             "status": "completed",
         }
+    if kind == "compaction":
+        return compaction_item.normalized(raw, param)
     raise _bad(
-        f"Unsupported input item type {kind!r}: use message, function_call or function_call_output.",
+        f"Unsupported input item type {kind!r}: "
+        "use message, function_call, function_call_output or compaction.",
         param + ".type",
     )
 
@@ -107,6 +111,22 @@ def normalize_input(raw: str | list[Any] | None, param: str = "input") -> list[d
     if isinstance(raw, str):
         return [normalize_item({"type": "message", "role": "user", "content": raw}, param)]
     return [normalize_item(item, f"{param}[{i}]") for i, item in enumerate(raw)]
+
+
+def check_call_outputs(
+    history: list[dict[str, Any]], items: list[dict[str, Any]], param: str = "input"
+) -> None:
+    """Each `function_call_output` in `items` answers a `function_call` before it (in `history` or `items`): a
+    model cannot read an orphan tool result (OpenAI refuses one too)."""
+    calls = {item.get("call_id") for item in history if item.get("type") == "function_call"}
+    for i, item in enumerate(items):
+        if item["type"] == "function_call":
+            calls.add(item["call_id"])
+        elif item["type"] == "function_call_output" and item["call_id"] not in calls:
+            raise _bad(
+                f"No tool call found for function call output with call_id '{item['call_id']}'.",
+                f"{param}[{i}].call_id",
+            )
 
 
 def _chat_content(parts: list[dict[str, Any]]) -> str | list[dict[str, Any]]:
@@ -149,6 +169,8 @@ def items_to_messages(items: list[dict[str, Any]], instructions: str | None = No
             if messages and messages[-1]["role"] == "assistant":
                 messages[-1]["_closed"] = True
             messages.append({"role": "tool", "tool_call_id": item["call_id"], "content": text})
+        elif kind == "compaction":
+            messages.append(compaction_item.as_message(item))
     for message in messages:
         message.pop("_closed", None)
     return messages

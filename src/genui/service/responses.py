@@ -19,7 +19,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from genui.errors import ApiError
 from genui.models.base import Finish, ToolCallDelta, UpstreamError, Usage
 from genui.service.accounting import Accounting, Caller
-from genui.service.items import items_to_messages, normalize_input, tool_choice_to_chat, tools_to_chat
+from genui.service.items import (
+    check_call_outputs,
+    items_to_messages,
+    normalize_input,
+    tool_choice_to_chat,
+    tools_to_chat,
+)
 from genui.service.metadata import thesys_of
 from genui.service.output import OutputBuilder, ResponseParams, error_body, new_resource
 from genui.service.pages import page_or_error
@@ -168,6 +174,7 @@ class ResponseRun:
         store: bool,
         input_items: list[dict[str, Any]],
         conversation_id: str | None,
+        history: list[dict[str, Any]] | None = None,
     ) -> None:
         self.service = service
         self.caller = caller
@@ -177,6 +184,8 @@ class ResponseRun:
         self.store = store
         self.input_items = input_items
         self.conversation_id = conversation_id
+        # the items before this turn's input (a previous response's chain or the conversation's items)
+        self.history = history or []
         self.finished = False
         self.opened: AsyncGenerator[TurnEvent, None] | None = None
 
@@ -320,15 +329,7 @@ class ResponseService:
     ) -> list[dict[str, Any]]:
         """The items before this turn: the previous response's chain, or the conversation's items."""
         if req.previous_response_id:
-            found = await self.responses.context_items(req.previous_response_id, org)
-            if found is None:
-                raise ApiError(
-                    404,
-                    f"Previous response with id '{req.previous_response_id}' not found.",
-                    param="previous_response_id",
-                    code="previous_response_not_found",
-                )
-            return found
+            return await self.previous_items(req.previous_response_id, org)
         if conversation_id:
             conv_items = await self.conversations.all_items(conversation_id, org)
             if conv_items is None:
@@ -341,15 +342,34 @@ class ResponseService:
             return conv_items
         return []
 
-    async def create(self, req: CreateResponse, caller: Caller) -> ResponseRun:
+    async def previous_items(self, response_id: str, org: str) -> list[dict[str, Any]]:
+        """The input and output items of the stored chain ending at `response_id`."""
+        found = await self.responses.context_items(response_id, org)
+        if found is None:
+            raise ApiError(
+                404,
+                f"Previous response with id '{response_id}' not found.",
+                param="previous_response_id",
+                code="previous_response_not_found",
+            )
+        return found
+
+    async def create(
+        self, req: CreateResponse, caller: Caller, *, unstored_history: list[dict[str, Any]] | None = None
+    ) -> ResponseRun:
         """Admit and start the turn and store the `in_progress` response; every refusal raises ApiError here,
-        before anything is stored or sent."""
+        before anything is stored or sent. `unstored_history`: the previous response's chain when only the
+        caller holds it (a WebSocket's `store: false` chain); a stored response then keeps it as input."""
         org = caller.org_id
         input_items = normalize_input(req.input)
         conversation_id = conversation_id_of(req.conversation)
-        history = await self._history(req, conversation_id, org)
+        if unstored_history is not None:
+            history = unstored_history
+        else:
+            history = await self._history(req, conversation_id, org)
         if not input_items and not history:
             raise ApiError(400, "'input' is required.", param="input", code="missing_required_parameter")
+        check_call_outputs(history, input_items)
         messages = items_to_messages(history + input_items, req.instructions)
         tools = [t.model_dump() for t in req.tools or []]
         turn_req = TurnRequest(
@@ -373,7 +393,8 @@ class ResponseService:
         params = response_params(req, turn.model_name, tools)
         resource = new_resource(new_id("resp"), params)
         if params.store:
-            await self.responses.start(org, resource, input_items, conversation_id=conversation_id)
+            stored_input = input_items if unstored_history is None else unstored_history + input_items
+            await self.responses.start(org, resource, stored_input, conversation_id=conversation_id)
         return ResponseRun(
             self,
             caller,
@@ -383,6 +404,7 @@ class ResponseService:
             store=params.store,
             input_items=input_items,
             conversation_id=conversation_id,
+            history=history,
         )
 
     async def get(self, response_id: str, caller: Caller) -> dict[str, Any]:

@@ -137,6 +137,8 @@ class Turn:
         repairer = self.repairer
         wrote_text = False
         called_tool = False
+        declared = {t.get("function", {}).get("name") for t in self.request.tools or ()}
+        calls: dict[int, bool] = {}  # tool call index -> kept (False: a tool the client never declared)
         usage: Usage | None = None
         finish: Finish | None = None
         whole: list[str] | None = None if self.request.stream else []
@@ -153,8 +155,13 @@ class Turn:
                     if out:
                         yield TextOut(out)
                 elif isinstance(event, ToolCallDelta):
-                    called_tool = True
-                    yield event
+                    if event.index not in calls:
+                        calls[event.index] = event.name in declared
+                        if not calls[event.index]:  # never reaches the client, who could not run it
+                            repairer.repairs.append(f"dropped a call of the undeclared tool {event.name!r}")
+                    if calls[event.index]:
+                        called_tool = True
+                        yield event
                 elif isinstance(event, Usage):
                     usage = event
                 elif isinstance(event, Finish):
@@ -170,6 +177,8 @@ class Turn:
                 output_tokens=max(1, len(repairer.text) // 4) if wrote_text else 0,
             )
         yield usage
+        if finish is not None and finish.reason == "tool_calls" and not called_tool:
+            finish = None  # every call was dropped: the turn ends as the text turn it became
         yield finish or Finish("tool_calls" if called_tool and not wrote_text else "stop")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -138,7 +138,8 @@ class Turn:
         wrote_text = False
         called_tool = False
         declared = {t.get("function", {}).get("name") for t in self.request.tools or ()}
-        calls: dict[int, bool] = {}  # tool call index -> kept (False: a tool the client never declared)
+        # upstream call index -> the client's (None: a tool the client never declared, dropped)
+        calls: dict[int, int | None] = {}
         usage: Usage | None = None
         finish: Finish | None = None
         whole: list[str] | None = None if self.request.stream else []
@@ -156,12 +157,14 @@ class Turn:
                         yield TextOut(out)
                 elif isinstance(event, ToolCallDelta):
                     if event.index not in calls:
-                        calls[event.index] = event.name in declared
-                        if not calls[event.index]:  # never reaches the client, who could not run it
+                        kept = sum(index is not None for index in calls.values())
+                        calls[event.index] = kept if event.name in declared else None
+                        if calls[event.index] is None:  # never reaches the client, who could not run it
                             repairer.repairs.append(f"dropped a call of the undeclared tool {event.name!r}")
-                    if calls[event.index]:
+                    index = calls[event.index]
+                    if index is not None:
                         called_tool = True
-                        yield event
+                        yield event if index == event.index else replace(event, index=index)
                 elif isinstance(event, Usage):
                     usage = event
                 elif isinstance(event, Finish):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -22,6 +23,20 @@ from genui.config import Settings
 from genui.models.config import ModelConfig, ProviderConfig
 
 FAKE_MODEL = "c1/fake/ui-model/v-20261121"
+NODE_DIR = Path(__file__).resolve().parent / "node"
+
+
+def run_node(script: str, *args: str) -> str:
+    """Run a script of tests/node with its pinned npm packages (installed on first use); its stdout."""
+    assert shutil.which("node") and shutil.which("npm"), "node and npm are needed (Debian packages)"
+    if not (NODE_DIR / "node_modules" / "openai").exists():
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=NODE_DIR, check=True, timeout=500
+        )
+    done = subprocess.run(
+        ["node", script, *args], cwd=NODE_DIR, capture_output=True, text=True, timeout=120, check=True
+    )
+    return done.stdout
 
 
 def free_port() -> int:

@@ -62,8 +62,12 @@ class Target:
         return "ws" + self.base_url.removeprefix("http") + "/responses"
 
 
+def message(role: str, content: Any, **extra: Any) -> dict[str, Any]:
+    return {"type": "message", "role": role, "content": content, **extra}
+
+
 def user(text: str) -> dict[str, Any]:
-    return {"type": "message", "role": "user", "content": text}
+    return message("user", text)
 
 
 def check_error_body(response: httpx.Response) -> dict[str, Any]:
@@ -192,18 +196,8 @@ def basic_response(target: Target) -> None:
 def assistant_phase(target: Target) -> None:
     body = {
         "input": [
-            {
-                "type": "message",
-                "role": "assistant",
-                "phase": "commentary",
-                "content": "I should answer with the saved number.",
-            },
-            {
-                "type": "message",
-                "role": "assistant",
-                "phase": "final_answer",
-                "content": "The number is four.",
-            },
+            message("assistant", "I should answer with the saved number.", phase="commentary"),
+            message("assistant", "The number is four.", phase="final_answer"),
             user("Repeat only the number."),
         ]
     }
@@ -278,11 +272,7 @@ def streaming_response(target: Target) -> None:
 def system_prompt(target: Target) -> None:
     body = {
         "input": [
-            {
-                "type": "message",
-                "role": "system",
-                "content": "You are a pirate. Always respond in pirate speak.",
-            },
+            message("system", "You are a pirate. Always respond in pirate speak."),
             user("Say hello."),
         ]
     }
@@ -300,20 +290,14 @@ def image_input(target: Target) -> None:
         {"type": "input_text", "text": "What do you see in this image? Answer in one sentence."},
         {"type": "input_image", "image_url": HEART_PNG},
     ]
-    completed_with_output(
-        create(target, {"input": [{"type": "message", "role": "user", "content": content}]})
-    )
+    completed_with_output(create(target, {"input": [message("user", content)]}))
 
 
 def multi_turn(target: Target) -> None:
     body = {
         "input": [
             user("My name is Alice."),
-            {
-                "type": "message",
-                "role": "assistant",
-                "content": "Hello Alice! Nice to meet you. How can I help you today?",
-            },
+            message("assistant", "Hello Alice! Nice to meet you. How can I help you today?"),
             user("What is my name?"),
         ]
     }
@@ -322,11 +306,7 @@ def multi_turn(target: Target) -> None:
 
 COMPACT_INPUT = [
     user("We agreed to launch on Tuesday and notify support first."),
-    {
-        "type": "message",
-        "role": "assistant",
-        "content": "Understood. The launch is Tuesday, with support notified beforehand.",
-    },
+    message("assistant", "Understood. The launch is Tuesday, with support notified beforehand."),
 ]
 
 
@@ -462,19 +442,14 @@ def websocket_compact_new_chain(target: Target) -> None:
         {
             "model": target.model,
             "input": [
-                {
-                    "type": "message",
-                    "role": "user",
-                    "content": [{"type": "input_text", "text": "Remember the compaction code word: slate."}],
-                },
-                {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "OK."}]},
-                {
-                    "type": "message",
-                    "role": "user",
-                    "content": [
-                        {"type": "input_text", "text": "Compress this conversation for later continuation."}
-                    ],
-                },
+                message(
+                    "user", [{"type": "input_text", "text": "Remember the compaction code word: slate."}]
+                ),
+                message("assistant", [{"type": "output_text", "text": "OK."}]),
+                message(
+                    "user",
+                    [{"type": "input_text", "text": "Compress this conversation for later continuation."}],
+                ),
             ],
         },
     )

@@ -5,9 +5,6 @@ storage backends); the Node `openai` package in a slow test (tests/node/c1_examp
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,11 +16,10 @@ from test_api_responses_support import UI, live
 from fakes.upstream import ScriptedUpstream, Step
 from genui.ui.c1 import parse_c1
 from store.dbfixtures import pg_url
-from support import FAKE_MODEL, LiveServer
+from support import FAKE_MODEL, LiveServer, run_node
 
 __all__ = ["live", "pg_url"]  # fixtures used by this module
 
-NODE_DIR = Path(__file__).resolve().parent.parent / "node"
 POPULATION = "How did the population of the world grow from 1950 to 2020?"
 
 
@@ -173,20 +169,8 @@ def test_8_a_bad_key_is_403_invalid_api_key(live: LiveServer, make: Any) -> None
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_5_the_same_calls_from_the_node_sdk(live: LiveServer, scripted_upstream: ScriptedUpstream) -> None:
-    assert shutil.which("node") and shutil.which("npm"), "node and npm are needed (Debian packages)"
-    if not (NODE_DIR / "node_modules" / "openai").exists():
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=NODE_DIR, check=True, timeout=500
-        )
-    out = subprocess.run(
-        ["node", "c1_examples.mjs", live.url, live.key, FAKE_MODEL],
-        cwd=NODE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    out = run_node("c1_examples.mjs", live.url, live.key, FAKE_MODEL)
+    result = json.loads(out.strip().splitlines()[-1])
     assert is_c1_response(result["chat"]) and is_c1_response(result["response"])
     assert result["printed"] and result["followUpPrevious"] == result["firstId"]
     assert result["conversationRoles"] == ["user", "assistant", "user", "assistant"]

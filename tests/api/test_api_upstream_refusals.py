@@ -27,41 +27,27 @@ WEATHER = {
 }
 
 
-def refuse(upstream: ScriptedUpstream) -> None:
-    upstream.push(Step(status=400, error_message=TOO_LONG, error_code="context_length_exceeded"))
-
-
-def check_refusal(error: openai.APIStatusError, upstream: ScriptedUpstream) -> None:
-    assert error.status_code == 400
-    assert error.body == {  # type: ignore[comparison-overlap]
+@pytest.mark.parametrize("api", ["chat", "responses"])
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_refused_request_is_a_400_with_the_upstream_code(
+    server: LiveServer, scripted_upstream: ScriptedUpstream, api: str, stream: bool
+) -> None:
+    scripted_upstream.push(Step(status=400, error_message=TOO_LONG, error_code="context_length_exceeded"))
+    client = embed_client(server)
+    with pytest.raises(openai.BadRequestError) as refused:
+        if api == "chat":
+            messages: Any = [{"role": "user", "content": "a long story"}]
+            client.chat.completions.create(model=FAKE_MODEL, messages=messages, stream=stream)
+        else:
+            client.responses.create(model=FAKE_MODEL, input="a long story", stream=stream)
+    assert refused.value.status_code == 400
+    assert refused.value.body == {  # type: ignore[comparison-overlap]
         "message": TOO_LONG,
         "type": "invalid_request_error",
         "param": None,
         "code": "context_length_exceeded",
     }
-    assert len(upstream.requests) == 1  # neither retried nor sent to a fallback
-
-
-@pytest.mark.parametrize("stream", [False, True])
-def test_a_refused_chat_completion_is_a_400_with_the_upstream_code(
-    server: LiveServer, scripted_upstream: ScriptedUpstream, stream: bool
-) -> None:
-    refuse(scripted_upstream)
-    with pytest.raises(openai.BadRequestError) as refused:
-        embed_client(server).chat.completions.create(
-            model=FAKE_MODEL, messages=[{"role": "user", "content": "a long story"}], stream=stream
-        )
-    check_refusal(refused.value, scripted_upstream)
-
-
-@pytest.mark.parametrize("stream", [False, True])
-def test_a_refused_response_is_a_400_with_the_upstream_code(
-    server: LiveServer, scripted_upstream: ScriptedUpstream, stream: bool
-) -> None:
-    refuse(scripted_upstream)
-    with pytest.raises(openai.BadRequestError) as refused:
-        embed_client(server).responses.create(model=FAKE_MODEL, input="a long story", stream=stream)
-    check_refusal(refused.value, scripted_upstream)
+    assert len(scripted_upstream.requests) == 1  # neither retried nor sent to a fallback
 
 
 def rogue(*names: str) -> Step:

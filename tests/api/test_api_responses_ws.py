@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from open_responses_suite import Target, Turn, read_turn, ws_create, ws_session
+from openai import OpenAI
 from test_api_responses_support import UI, check_resource, embed_client, live
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
@@ -274,3 +275,30 @@ def test_hanging_up_mid_turn_cancels_the_model_call_and_leaves_the_response_inco
     while scripted_upstream.abandoned_streams == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert scripted_upstream.abandoned_streams == 1
+
+
+def test_the_openai_sdk_websocket_client_runs_a_chain(
+    live: LiveServer, scripted_upstream: ScriptedUpstream
+) -> None:
+    client = OpenAI(base_url=live.embed_url, api_key=live.key, max_retries=0)
+
+    def until_done(connection: Any) -> Any:
+        for event in connection:
+            if event.type in ("response.completed", "response.failed", "error"):
+                return event
+        raise AssertionError("the connection closed mid-turn")
+
+    with client.responses.connect() as connection:
+        connection.response.create(model=FAKE_MODEL, input="Remember the code word: cobalt.", store=False)
+        first = until_done(connection).response
+        connection.response.create(
+            model=FAKE_MODEL, input="What is the code word?", store=False, previous_response_id=first.id
+        )
+        second = until_done(connection).response
+        connection.response.create(
+            model=FAKE_MODEL, input="again", store=False, previous_response_id=first.id
+        )
+        missing = until_done(connection)
+    assert first.status == second.status == "completed" and second.previous_response_id == first.id
+    assert texts(scripted_upstream.requests[1]["messages"])[0] == ("user", "Remember the code word: cobalt.")
+    assert missing.type == "error" and missing.error.code == "previous_response_not_found"

@@ -22,7 +22,6 @@ from test_api_responses_support import EVENT_MODELS, check_resource, read_sse
 from websockets.sync.client import ClientConnection, connect
 
 TERMINAL = ("response.completed", "response.failed", "response.incomplete")
-TIMEOUT = 60.0
 WEATHER_TOOL = {
     "type": "function",
     "name": "get_weather",
@@ -52,6 +51,7 @@ class Target:
     base_url: str  # what the suite's `-u` takes, e.g. http://127.0.0.1:PORT/v1
     key: str
     model: str
+    timeout: float = 60.0  # seconds for one answer (a small local model on a busy machine needs more)
 
     @property
     def headers(self) -> dict[str, str]:
@@ -77,7 +77,7 @@ def check_error_body(response: httpx.Response) -> dict[str, Any]:
 
 
 def post(target: Target, path: str, body: dict[str, Any]) -> httpx.Response:
-    return httpx.post(target.base_url + path, json=body, headers=target.headers, timeout=TIMEOUT)
+    return httpx.post(target.base_url + path, json=body, headers=target.headers, timeout=target.timeout)
 
 
 def create(target: Target, body: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +98,7 @@ def stream(target: Target, body: dict[str, Any]) -> list[dict[str, Any]]:
     """POST /responses with stream: true: the events, each validated (read_sse: event name, [DONE], order)."""
     payload = {"model": target.model, "stream": True, **body}
     with httpx.stream(
-        "POST", target.base_url + "/responses", json=payload, headers=target.headers, timeout=TIMEOUT
+        "POST", target.base_url + "/responses", json=payload, headers=target.headers, timeout=target.timeout
     ) as response:
         assert response.status_code == 200, response.read()
         assert response.headers["content-type"].startswith("text/event-stream")
@@ -137,9 +137,9 @@ class Turn:
         return self.envelope is not None or (self.final or {}).get("status") == "failed"
 
 
-def read_turn(ws: ClientConnection, turn: Turn) -> Turn:
+def read_turn(ws: ClientConnection, turn: Turn, timeout: float = 60.0) -> Turn:
     while True:
-        raw = ws.recv(timeout=TIMEOUT)
+        raw = ws.recv(timeout=timeout)
         assert isinstance(raw, str), "a WebSocket event is a text frame"
         assert raw != "[DONE]", "[DONE] before a terminal WebSocket event"
         event = json.loads(raw)
@@ -171,7 +171,7 @@ def ws_session(target: Target, steps: list[Step], *, validate_requests: bool = T
             if validate_requests:
                 ort.WebSocketResponseCreateEvent.model_validate(body)
             ws.send(json.dumps(body))
-            turns.append(read_turn(ws, Turn(body)))
+            turns.append(read_turn(ws, Turn(body), target.timeout))
     return turns
 
 

@@ -13,6 +13,8 @@ import pytest
 from open_responses_suite import SCENARIOS, Target
 
 from fakes.upstream import ScriptedUpstream, Step
+from genui.config import EMBEDDED_MODEL, Settings
+from genui.models.config import ModelConfig, ProviderConfig
 from store.dbfixtures import pg_url
 from support import FAKE_MODEL, ServerThread, create_key, upstream_settings
 
@@ -58,3 +60,29 @@ def test_scenarios_pass_on_the_embed_base_url_too(target: Target) -> None:
         SCENARIOS["tool-calling"],
     ):
         run(embed)
+
+
+# The embedded model cannot call tools yet (issue 15): tool-calling joins this list when it can.
+EMBEDDED_SCENARIOS = [name for name in SCENARIOS if name != "tool-calling"]
+
+
+@pytest.fixture(scope="module")
+def embedded_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("compliance-embedded"),
+        providers={"embedded": ProviderConfig(kind="embedded")},
+        models=[
+            ModelConfig(name=EMBEDDED_MODEL, provider="embedded", upstream_model="smollm2-135m-instruct")
+        ],
+        log_level="warning",
+    )
+    key = create_key(settings)
+    with ServerThread(settings) as url:
+        yield Target(base_url=url + "/v1", key=key, model="c1-embed-latest", timeout=300)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("scenario", EMBEDDED_SCENARIOS)
+def test_scenario_on_the_embedded_model(embedded_target: Target, scenario: str) -> None:
+    SCENARIOS[scenario](embedded_target)

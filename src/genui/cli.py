@@ -57,6 +57,7 @@ def serve(
 ) -> None:
     """Serve the API, the playground and the docs."""
     from genui import server
+    from genui.api.logs import logging_config
 
     settings = _settings(config, host=host, port=port, workers=workers, no_auth=no_auth)
     try:
@@ -83,7 +84,7 @@ def serve(
         settings.host,
         settings.port,
         settings.workers,
-        log_config=None,
+        log_config=logging_config(settings.log_level),  # JSON lines on stdout, in every worker
         access_log=False,
         proxy_headers=False,
         timeout_graceful_shutdown=10,

@@ -10,11 +10,13 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from genui import __version__
-from genui.api import admin, chat, conversations, models, playground, responses
+from genui.api import admin, chat, conversations, docs, models, playground, responses
 from genui.api.deps import LOCAL_ORG, AppState
 from genui.api.errors import install_error_handlers
 from genui.api.fastlane import FastLane
+from genui.api.guard import LocalOnly
 from genui.api.middleware import RequestContext
+from genui.api.openapi import install_openapi
 from genui.config import Settings, check_no_auth
 from genui.limits.ratelimit import RateLimiter
 from genui.limits.usage import UsageRecorder
@@ -34,21 +36,27 @@ from genui.store import (
 )
 
 
+def rate_limiter(settings: Settings, storage: str) -> RateLimiter:
+    return RateLimiter(
+        storage,
+        requests_per_minute=settings.requests_per_minute,
+        input_tokens_per_minute=settings.input_tokens_per_minute,
+        output_tokens_per_minute=settings.output_tokens_per_minute,
+    )
+
+
 async def build_state(settings: Settings) -> AppState:
     db = Database(settings.resolved_database_url)
     await db.migrate()
     keys = KeyRepository(db)
     registry = ModelRegistry.from_settings(settings)
     router = Router.from_settings(settings, registry)
-    limiter = RateLimiter(
-        settings.rate_limit_storage,
-        requests_per_minute=settings.requests_per_minute,
-        input_tokens_per_minute=settings.input_tokens_per_minute,
-        output_tokens_per_minute=settings.output_tokens_per_minute,
-    )
+    limiter = rate_limiter(settings, settings.rate_limit_storage)
+    # Counts in this process while the shared storage is unreachable, if the settings ask for it.
+    local = rate_limiter(settings, "memory://") if settings.rate_limit_fallback == "local" else None
     recorder = UsageRecorder(UsageRepository(db).record_many)
     runner = TurnRunner(registry, router)
-    accounting = Accounting(limiter, recorder)
+    accounting = Accounting(limiter, recorder, local)
     conversations = ConversationRepository(db)
     state = AppState(
         settings=settings,
@@ -58,9 +66,16 @@ async def build_state(settings: Settings) -> AppState:
         router=router,
         limiter=limiter,
         recorder=recorder,
+        accounting=accounting,
         chat=ChatService(runner, accounting),
-        responses=ResponseService(runner, accounting, ResponseRepository(db), conversations),
-        conversations=ConversationService(conversations),
+        responses=ResponseService(
+            runner,
+            accounting,
+            ResponseRepository(db),
+            conversations,
+            max_conversation_items=settings.max_conversation_items,
+        ),
+        conversations=ConversationService(conversations, max_items=settings.max_conversation_items),
     )
     if settings.no_auth:
         state.local_org_id = await keys.ensure_org(LOCAL_ORG)
@@ -71,6 +86,8 @@ async def close_state(state: AppState) -> None:
     await state.recorder.aclose()
     await state.router.aclose()
     await state.limiter.aclose()
+    if state.accounting.local is not None:
+        await state.accounting.local.aclose()
     await state.db.dispose()
 
 
@@ -80,7 +97,9 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     api = create_api(settings)
     hot = [chat.create_chat_completion, responses.create_response]
     lane = FastLane(api, [chat.router, responses.router], hot)
-    return RequestContext(lane, max_body_bytes=settings.max_body_bytes)
+    # Without keys, only this machine's own requests are served (see api.guard).
+    inner: ASGIApp = LocalOnly(lane) if settings.no_auth else lane
+    return RequestContext(inner, max_body_bytes=settings.max_body_bytes)
 
 
 def create_api(settings: Settings) -> FastAPI:
@@ -104,8 +123,12 @@ def create_api(settings: Settings) -> FastAPI:
         version=__version__,
         description="Open Generative UI API server, wire-compatible with the Thesys C1 API.",
         lifespan=lifespan,
+        docs_url=None,  # served by api.docs from local assets; no ReDoc (it would load from a CDN)
+        redoc_url=None,
     )
     install_error_handlers(app)
-    for module in (chat, responses, conversations, models, admin, playground):
+    for module in (chat, responses, conversations, models, admin, docs):
         app.include_router(module.router)
+    app.include_router(playground.router_for(settings))
+    install_openapi(app)
     return app

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 
 from fastapi import Request
 
+from genui.api.access import note_caller
 from genui.config import Settings
 from genui.errors import ApiError
 from genui.limits.ratelimit import RateLimiter
 from genui.limits.usage import UsageRecorder
 from genui.models.registry import ModelRegistry
 from genui.models.router import Router
-from genui.service.accounting import Caller
+from genui.service.accounting import Accounting, Caller
 from genui.service.chat import ChatService
 from genui.service.conversations import ConversationService
 from genui.service.responses import ResponseService
@@ -67,6 +68,7 @@ class AppState:
     router: Router
     limiter: RateLimiter
     recorder: UsageRecorder
+    accounting: Accounting
     chat: ChatService
     responses: ResponseService
     conversations: ConversationService
@@ -90,8 +92,14 @@ def bearer_token(request: Request) -> str | None:
 
 
 async def authenticate(request: Request) -> Caller:
-    """The organization and key behind the request, or a 403 in the OpenAI shape (a FastAPI dependency; the
-    fast-lane endpoints call it themselves)."""
+    """The organization and key behind the request (noted for the access log), or a 403 in the OpenAI shape
+    (a FastAPI dependency; the fast-lane endpoints call it themselves)."""
+    caller = await _caller(request)
+    note_caller(request, caller)
+    return caller
+
+
+async def _caller(request: Request) -> Caller:
     state = get_state(request)
     token = bearer_token(request)
     found: Caller | None = None

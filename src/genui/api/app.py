@@ -53,7 +53,10 @@ async def build_state(settings: Settings) -> AppState:
     router = Router.from_settings(settings, registry)
     limiter = rate_limiter(settings, settings.rate_limit_storage)
     # Counts in this process while the shared storage is unreachable, if the settings ask for it.
-    local = rate_limiter(settings, "memory://") if settings.rate_limit_fallback == "local" else None
+    shared = not settings.rate_limit_storage.startswith("memory://")
+    local = None
+    if shared and settings.rate_limit_fallback == "local":
+        local = rate_limiter(settings, "memory://")
     recorder = UsageRecorder(UsageRepository(db).record_many)
     runner = TurnRunner(registry, router)
     accounting = Accounting(limiter, recorder, local)

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from genui.api.access import SCOPE_KEY, AccessRecord
 from genui.api.errors import error_response
 from genui.config import is_loopback
 from genui.errors import ApiError
@@ -70,6 +71,9 @@ class LocalOnly:
         if scope["type"] == "http":
             refused = refusal(scope)
             if refused is not None:
+                record = scope.get(SCOPE_KEY)
+                if isinstance(record, AccessRecord):
+                    record.error_code = refused.code
                 await error_response(refused)(scope, receive, send)
                 return
         await self.app(scope, receive, send)

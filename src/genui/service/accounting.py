@@ -57,6 +57,8 @@ class Accounting:
     async def admit(self, caller: Caller, messages: list[dict[str, Any]]) -> dict[str, str]:
         """Charge one request and its estimated input (a 429 ApiError when a budget is spent, a 503 when the
         storage is unreachable and nothing stands in); returns the `x-ratelimit-*` headers for the answer."""
+        if not self.limiter.enabled:
+            return {}
         tokens = estimate_tokens(message_chars(messages))
         try:
             async with asyncio.timeout(STORAGE_TIMEOUT_SECONDS):
@@ -102,6 +104,8 @@ class Accounting:
         TOKENS.labels("input").inc(usage.input_tokens)
         TOKENS.labels("output").inc(usage.output_tokens)
         self.recorder.record(caller.org_id, caller.key_id, model, usage.input_tokens, usage.output_tokens)
+        if not self.limiter.output_tokens:
+            return
         try:
             async with asyncio.timeout(STORAGE_TIMEOUT_SECONDS):
                 await self.limiter.settle(caller.org_id, usage.output_tokens)

@@ -50,6 +50,29 @@ def upstream_settings(
     return Settings(**base)
 
 
+def write_config(path: Path, upstream: ScriptedUpstream, data_dir: Path, extra: str = "") -> Path:
+    """A `genui serve --config` file whose only model goes to the scripted upstream."""
+    path.write_text(
+        f"""
+data_dir = "{data_dir}"
+log_level = "warning"
+{extra}
+
+[providers.fake]
+kind = "openai"
+base_url = "{upstream.base_url}"
+api_key = "sk-upstream"
+constrain = "none"
+
+[[models]]
+name = "{FAKE_MODEL}"
+provider = "fake"
+upstream_model = "fake-model"
+"""
+    )
+    return path
+
+
 async def _create_key(settings: Settings, name: str, org: str) -> str:
     from genui.store.db import Database
     from genui.store.keys import KeyRepository
@@ -83,15 +106,13 @@ class LiveServer:
         return create_key(self.settings, name, org)
 
 
-class ServerThread:
-    """uvicorn running `create_app(settings)` in a thread; the real HTTP stack, in-process for speed."""
+class AppServerThread:
+    """uvicorn running an ASGI app in a thread; the real HTTP stack, in-process for speed."""
 
-    def __init__(self, settings: Settings) -> None:
-        from genui.api.app import create_app
-
+    def __init__(self, app: Any) -> None:
         self.port = free_port()
         config = uvicorn.Config(
-            create_app(settings),
+            app,
             host="127.0.0.1",
             port=self.port,
             log_config=None,
@@ -106,13 +127,22 @@ class ServerThread:
         deadline = time.monotonic() + 20
         while not self.server.started:
             if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("genui test server did not start")
+                raise RuntimeError("test server did not start")
             time.sleep(0.02)
         return f"http://127.0.0.1:{self.port}"
 
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=15)
+
+
+class ServerThread(AppServerThread):
+    """`create_app(settings)` served by uvicorn in a thread."""
+
+    def __init__(self, settings: Settings) -> None:
+        from genui.api.app import create_app
+
+        super().__init__(create_app(settings))
 
 
 class ServeProcess:

@@ -14,31 +14,9 @@ import pytest
 from openai import OpenAI
 
 from fakes.upstream import ScriptedUpstream
-from support import FAKE_MODEL, ServeProcess
+from support import FAKE_MODEL, ServeProcess, write_config
 
 REDIS_URL = "redis://127.0.0.1:6379"
-
-
-def write_config(path: Path, upstream: ScriptedUpstream, data_dir: Path, extra: str = "") -> Path:
-    path.write_text(
-        f"""
-data_dir = "{data_dir}"
-log_level = "warning"
-{extra}
-
-[providers.fake]
-kind = "openai"
-base_url = "{upstream.base_url}"
-api_key = "sk-upstream"
-constrain = "none"
-
-[[models]]
-name = "{FAKE_MODEL}"
-provider = "fake"
-upstream_model = "fake-model"
-"""
-    )
-    return path
 
 
 def genui(*args: str, config: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

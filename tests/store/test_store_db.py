@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import stat
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
 
-from genui.store import Database, UsageRepository
+from genui.store import ConversationRepository, Database, KeyRepository, ResponseRepository, UsageRepository
 from store.dbfixtures import create_pg_database_async, drop_pg_database_async
 
-HEAD = "0002"
+HEAD = "0003"
 EXPECTED_TABLES = {
     "alembic_version",
     "organizations",
@@ -22,6 +25,8 @@ EXPECTED_TABLES = {
     "conversations",
     "conversation_items",
     "usage_records",
+    "workers",
+    "usage_batches",
 }
 
 
@@ -61,6 +66,94 @@ async def test_usage_rows_from_before_0002_count_as_one_call_each(tmp_path: Path
         assert (totals.requests, totals.input_tokens, totals.output_tokens) == (5, 41, 22)
     finally:
         await db.dispose()
+
+
+async def _columns(db: Database, table: str) -> dict[str, object]:
+    async with db.engine.connect() as conn:
+        columns = await conn.run_sync(lambda c: inspect(c).get_columns(table))
+    return {c["name"]: c["type"] for c in columns}
+
+
+async def test_0003_upgrade_keeps_rows_and_finishes_their_stuck_responses(fresh_url: str) -> None:
+    db = Database(fresh_url)
+    try:
+        await db.migrate("0002")
+        org = await KeyRepository(db).ensure_org("acme")
+        conv = await ConversationRepository(db).create(org)
+        # A response left in_progress by a process that died before leases existed.
+        async with db.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO responses "
+                    "(id, org_id, status, model, resource, conversation_id, created_at) "
+                    "VALUES ('resp_old', :org, 'in_progress', 'm', :resource, :conv, :created)"
+                ),
+                {
+                    "org": org,
+                    "resource": '{"id": "resp_old", "status": "in_progress", "metadata": {}}',
+                    "conv": conv.id,
+                    "created": int(time.time()) - 3600,
+                },
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO response_items (response_id, kind, position, item_id, item) "
+                    "VALUES ('resp_old', 'input', 0, 'msg_in', :item)"
+                ),
+                {"item": '{"id": "msg_in", "type": "message", "role": "user", "content": []}'},
+            )
+        await db.migrate()
+        assert await _head(db) == HEAD
+        assert {"owner_id", "partial_output"} <= set(await _columns(db, "responses"))
+        repo = ResponseRepository(db)
+        assert await repo.finish_orphans(30) == 1
+        stored = await repo.get("resp_old", org)
+        assert stored is not None and stored["status"] == "incomplete"
+        assert stored["incomplete_details"] == {"reason": "interrupted"}
+        assert [i["id"] for i in await ConversationRepository(db).all_items(conv.id, org) or []] == ["msg_in"]
+    finally:
+        await db.dispose()
+
+
+async def test_0003_downgrade_restores_0002(fresh_url: str) -> None:
+    db = Database(fresh_url)
+    try:
+        await db.migrate()
+        org = await KeyRepository(db).ensure_org("acme")
+        conv = await ConversationRepository(db).create(org, items=[{"type": "message", "role": "user"}])
+        await db.downgrade("0002")
+        assert await _head(db) == "0002"
+        tables = await _tables(db)
+        assert "workers" not in tables and "usage_batches" not in tables
+        assert "owner_id" not in await _columns(db, "responses")
+        if db.is_postgres:
+            assert getattr((await _columns(db, "conversation_items"))["item_id"], "length", None) == 64
+        # the rows written at 0003 are still readable at 0002, and upgrading again works
+        async with db.engine.connect() as conn:
+            count = await conn.scalar(
+                text("SELECT count(*) FROM conversation_items WHERE conversation_id = :c"), {"c": conv.id}
+            )
+        assert count == 1
+        await db.migrate()
+        assert await _head(db) == HEAD
+    finally:
+        await db.dispose()
+
+
+async def test_0003_downgrade_refuses_to_truncate_on_postgres() -> None:
+    url = await create_pg_database_async()
+    db = Database(url)
+    try:
+        await db.migrate()
+        org = await KeyRepository(db).ensure_org("acme")
+        # 64 NULs: a valid client id whose stored (encoded) form needs the wider 0003 column
+        await ConversationRepository(db).create(org, items=[{"type": "message", "id": "\x00" * 64}])
+        with pytest.raises(Exception, match="too long"):
+            await db.downgrade("0002")
+        assert await _head(db) == HEAD
+    finally:
+        await db.dispose()
+        await drop_pg_database_async(url)
 
 
 async def test_sqlite_creates_data_dir_and_uses_wal(tmp_path: Path) -> None:
@@ -129,3 +222,21 @@ async def test_concurrent_migrations_on_one_sqlite_file_all_succeed(tmp_path: Pa
     assert await _head(databases[0]) == HEAD
     for db in databases:
         await db.dispose()
+
+
+async def test_sqlite_files_are_private_to_their_owner(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "genui.db"
+    old_umask = os.umask(0o022)  # the common default, which would leave the files world-readable
+    try:
+        db = Database(f"sqlite+aiosqlite:///{path}")
+        await db.migrate()
+        await KeyRepository(db).ensure_org("acme")
+        async with db.sessionmaker() as session:  # a reader keeps the -wal and -shm files in place
+            await session.execute(text("SELECT 1"))
+            modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in path.parent.iterdir()}
+        await db.dispose()
+    finally:
+        os.umask(old_umask)
+    assert set(modes) == {"genui.db", "genui.db-wal", "genui.db-shm"}
+    assert modes == dict.fromkeys(modes, 0o600)
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700

@@ -10,17 +10,7 @@ import pytest
 
 from genui.store import ConversationRepository, Database, KeyRepository, ResponseRepository, UnknownCursor
 from genui.store.ids import new_id
-
-
-def _msg(role: str, text: str) -> dict[str, Any]:
-    kind = "output_text" if role == "assistant" else "input_text"
-    return {
-        "type": "message",
-        "id": new_id("msg"),
-        "role": role,
-        "status": "completed",
-        "content": [{"type": kind, "text": text}],
-    }
+from store.storeitems import message
 
 
 def _resource(status: str = "in_progress", previous: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -45,12 +35,12 @@ async def _org(database: Database) -> str:
 
 async def _run(repo: ResponseRepository, org: str, text: str, previous: str | None = None) -> dict[str, Any]:
     resource = _resource(previous=previous)
-    await repo.start(org, resource, [_msg("user", text)])
+    await repo.start(org, resource, [message("user", text)])
     done = {
         **resource,
         "status": "completed",
         "completed_at": int(time.time()),
-        "output": [_msg("assistant", f"re: {text}")],
+        "output": [message("assistant", f"re: {text}")],
     }
     assert await repo.finish(org, done) is True
     return done
@@ -59,12 +49,12 @@ async def _run(repo: ResponseRepository, org: str, text: str, previous: str | No
 async def test_start_then_finish_and_get(database: Database) -> None:
     repo, org = ResponseRepository(database), await _org(database)
     resource = _resource()
-    user = _msg("user", "hi")
+    user = message("user", "hi")
     await repo.start(org, resource, [user])
     stored = await repo.get(resource["id"], org)
     assert stored is not None and stored["status"] == "in_progress" and stored["output"] == []
     outputs = [
-        _msg("assistant", "a"),
+        message("assistant", "a"),
         {
             "type": "function_call",
             "id": new_id("fc"),
@@ -120,7 +110,7 @@ async def test_delete_removes_response_and_items(database: Database) -> None:
 async def test_input_items_cursor_pagination(database: Database) -> None:
     repo, org = ResponseRepository(database), await _org(database)
     resource = _resource()
-    items = [_msg("user", str(i)) for i in range(5)]
+    items = [message("user", str(i)) for i in range(5)]
     await repo.start(org, resource, items)
     ids = [item["id"] for item in items]
     page = await repo.input_items(resource["id"], org, limit=2, order="asc")
@@ -142,11 +132,11 @@ async def test_completed_response_appends_turn_to_conversation_atomically(databa
         ConversationRepository(database),
         await _org(database),
     )
-    conv = await conversations.create(org, items=[_msg("user", "earlier")])
+    conv = await conversations.create(org, items=[message("user", "earlier")])
     resource = _resource()
-    user = _msg("user", "now")
+    user = message("user", "now")
     await repo.start(org, resource, [user], conversation_id=conv.id)
-    answer = _msg("assistant", "answer")
+    answer = message("assistant", "answer")
     final = {**resource, "status": "completed", "output": [answer]}
     assert await repo.finish(org, final, conversation_items=[user, answer]) is True
     items = await conversations.all_items(conv.id, org)
@@ -161,11 +151,11 @@ async def test_unfinished_response_leaves_conversation_unchanged(database: Datab
         ConversationRepository(database),
         await _org(database),
     )
-    conv = await conversations.create(org, items=[_msg("user", "earlier")])
+    conv = await conversations.create(org, items=[message("user", "earlier")])
     resource = _resource()
-    user = _msg("user", "now")
+    user = message("user", "now")
     await repo.start(org, resource, [user], conversation_id=conv.id)
-    partial = _msg("assistant", "half an ans")
+    partial = message("assistant", "half an ans")
     final = {
         **resource,
         "status": status,
@@ -187,9 +177,9 @@ async def test_finish_that_breaks_midway_writes_nothing(database: Database) -> N
     )
     conv = await conversations.create(org)
     resource = _resource()
-    user = _msg("user", "now")
+    user = message("user", "now")
     await repo.start(org, resource, [user], conversation_id=conv.id)
-    good = _msg("assistant", "ok")
+    good = message("assistant", "ok")
     broken = {
         "type": "message",
         "role": "assistant",
@@ -214,10 +204,11 @@ async def test_finish_rejects_non_final_status(database: Database) -> None:
         await repo.finish(org, resource)
 
 
-async def test_stale_in_progress_responses_are_failed(database: Database) -> None:
+async def test_stale_in_progress_responses_without_a_live_owner_are_finished(database: Database) -> None:
     repo, org = ResponseRepository(database), await _org(database)
     resource = _resource(created_at=int(time.time()) - 7200)
     await repo.start(org, resource, [])
-    assert await repo.mark_stale_in_progress(3600) >= 1
+    assert await repo.finish_orphans(3600) >= 1
     stored = await repo.get(resource["id"], org)
-    assert stored is not None and stored["status"] == "failed" and stored["error"]["code"] == "server_error"
+    assert stored is not None and stored["status"] == "incomplete"
+    assert stored["incomplete_details"] == {"reason": "interrupted"}

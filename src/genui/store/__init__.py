@@ -3,17 +3,20 @@
 from genui.store.conversations import ConversationRecord, ConversationRepository, DuplicateItemError
 from genui.store.db import Database
 from genui.store.keys import ApiKeyRecord, KeyRepository
+from genui.store.leases import LeaseKeeper
 from genui.store.pages import Page, UnknownCursor
-from genui.store.responses import ResponseRepository
+from genui.store.responses import Checkpointer, ResponseRepository
 from genui.store.usage import UsageRepository, UsageTotals
 
 __all__ = [
     "ApiKeyRecord",
+    "Checkpointer",
     "ConversationRecord",
     "ConversationRepository",
     "Database",
     "DuplicateItemError",
     "KeyRepository",
+    "LeaseKeeper",
     "Page",
     "ResponseRepository",
     "UnknownCursor",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, cast
@@ -14,6 +16,8 @@ from alembic.config import Config
 from sqlalchemy import Connection, CursorResult, Executable, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from genui.store import nul
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Arbitrary constant key of the PostgreSQL advisory lock that serializes concurrent `migrate()` calls.
@@ -30,10 +34,15 @@ class Database:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         self.is_postgres = self.url.get_backend_name() == "postgresql"
-        kwargs: dict[str, Any] = {"echo": echo}
+        # JSON documents go through the NUL policy of store/nul.py (text columns do via tables.Str).
+        kwargs: dict[str, Any] = {
+            "echo": echo,
+            "json_serializer": nul.dumps_json,
+            "json_deserializer": nul.loads_json,
+        }
         if self.is_sqlite:
             if self.url.database and self.url.database != ":memory:":
-                Path(self.url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                create_private_file(Path(self.url.database).expanduser())
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         else:
             kwargs["pool_pre_ping"] = True
@@ -57,12 +66,19 @@ class Database:
 
     async def migrate(self, revision: str = "head") -> None:
         """Upgrade the schema to `revision`; concurrent callers on PostgreSQL wait on an advisory lock."""
+        await self._alembic(command.upgrade, revision)
+
+    async def downgrade(self, revision: str) -> None:
+        """Downgrade the schema to `revision` (an operator's way back before running an older genui)."""
+        await self._alembic(command.downgrade, revision)
+
+    async def _alembic(self, action: Callable[[Config, str], None], revision: str) -> None:
         # Alembic keeps global state while it runs, so migrations in one process must not interleave.
         async with _migration_lock(), self.engine.connect() as conn:
             if self.is_postgres:
                 # Transaction-scoped: released by the commit below, even if this process dies mid-way.
                 await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
-            await conn.run_sync(_upgrade, revision)
+            await conn.run_sync(_run_alembic, action, revision)
             await conn.commit()
 
     async def dispose(self) -> None:
@@ -82,11 +98,20 @@ def _migration_lock() -> asyncio.Lock:
     return lock
 
 
-def _upgrade(connection: Connection, revision: str) -> None:
+def _run_alembic(connection: Connection, action: Callable[[Config, str], None], revision: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
-    command.upgrade(config, revision)
+    action(config, revision)
+
+
+def create_private_file(path: Path) -> None:
+    """Create the SQLite file owner-only (0600) before SQLite opens it (SQLite gives its -wal and -shm files
+    the mode of the database file). Its directory, when created here, is 0700. An existing file is kept as is.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

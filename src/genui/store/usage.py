@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from genui.store.db import Database
-from genui.store.tables import UsageRecord, utcnow
+from genui.store.tables import UsageBatch, UsageRecord, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +28,19 @@ class UsageRepository:
     ) -> None:
         await self.record_many([(org_id, key_id, model, 1, input_tokens, output_tokens)])
 
-    async def record_many(self, rows: list[tuple[str, str | None, str, int, int, int]]) -> None:
-        """Several (org_id, key_id, model, requests, input_tokens, output_tokens) rows in one transaction."""
+    async def record_many(
+        self,
+        rows: list[tuple[str, str | None, str, int, int, int]],
+        *,
+        batch_id: str | None = None,
+        forget: Sequence[str] = (),
+    ) -> None:
+        """Several (org_id, key_id, model, requests, input_tokens, output_tokens) rows in one transaction.
+
+        With `batch_id`, exactly once: the id is stored with the rows, and rows whose batch id is already
+        stored are skipped (two writers racing on one id: the loser's transaction fails on the primary key,
+        and its retry skips). `forget` drops the ids of batches that can no longer be replayed.
+        """
         now = utcnow()
         values = [
             {
@@ -43,8 +55,15 @@ class UsageRepository:
             for o, k, m, n, i, out in rows
         ]
         async with self.db.transaction() as session:
+            if forget:
+                await session.execute(delete(UsageBatch).where(UsageBatch.id.in_(list(forget))))
+            if batch_id is not None:
+                if await session.get(UsageBatch, batch_id) is not None:
+                    return
+                await session.execute(insert(UsageBatch), [{"id": batch_id, "created_at": now}])
             # One executemany (Core insert): the write lock is held for milliseconds, not an ORM flush.
-            await session.execute(insert(UsageRecord), values)
+            if values:
+                await session.execute(insert(UsageRecord), values)
 
     async def totals(self, org_id: str, since: datetime | None = None) -> UsageTotals:
         query = select(

@@ -1,5 +1,6 @@
 """Generative-UI core: catalog, schemas, repair, prompt, C1 wire format. Imports nothing else of genui."""
 
+from . import openui
 from .fixers import RepairLimits
 from .registry import CATALOG_VERSIONS, LATEST_CATALOG_VERSION, Catalog, RepairState
 from .repair import StreamRepairer
@@ -13,5 +14,6 @@ __all__ = [
     "RepairState",
     "StreamRepairer",
     "ThesysMetadata",
+    "openui",
     "parse_thesys_metadata",
 ]

@@ -1,0 +1,52 @@
+"""A title from a request's own words: "Show as a pie chart of monthly costs" -> "Monthly costs"."""
+
+from __future__ import annotations
+
+import re
+
+from .text import capitalized, clip
+
+_COMMAND = re.compile(
+    r"""^(?:(?:please|pls|kindly)\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?
+    (?:(?:show|make|create|build|draw|plot|generate|give|render|display|design|produce|prepare|put|turn|
+        format|visuali[sz]e|tabulate|summari[sz]e|write|add|present|convert|compose|list|compare|sketch|get|
+        (?:chart|graph)(?!\s+(?:of|for|about|showing|on|from)\b))\b(?:\s+(?:me|us))?\s*
+      |(?:i|we)\s+(?:want|need|would\s+like|'d\s+like)\s+(?:to\s+(?:see|have|get|make|create)\s+)?
+      |let\s+me\s+see\s+|help\s+me\s+(?:with\s+|make\s+|create\s+|build\s+)?
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_DETERMINER = re.compile(
+    r"^(?:a|an|the|this|these|those|that|my|our|your|some|following|it|them)\s+", re.IGNORECASE
+)
+_ADJECTIVE = re.compile(r"^(?:simple|quick|short|small|nice|new|basic|clean|numbered|bulleted)\s+", re.I)
+_KIND = r"(?:(?:pie|bar|line|area|donut|doughnut|column|radar|bullet|bulleted|numbered|ordered|unordered)\s+)?(?:chart|graph|plot|diagram|table|list|card|summary(?:\s+card)?|form|overview)s?"  # noqa: E501
+_KIND_LEAD = re.compile(
+    rf"^{_KIND}\s+(?:of|for|about|showing|with|on|to|from|that\s+shows|listing|comparing)(?:\s+|$)",
+    re.IGNORECASE,
+)
+_KIND_TAIL = re.compile(rf"\s+(?:as|in|into|on|with)\s+(?:a|an|the)?\s*{_KIND}$", re.IGNORECASE)
+_DATA = r"(?:csv|tsv|json|data|dataset|numbers|values|figures|results|info|information|facts|details|items|points|fields|it|them|this|these)"  # noqa: E501
+_KIND_ONLY = re.compile(rf"^(?:{_KIND}|{_DATA})$", re.IGNORECASE)
+_KIND_AS = re.compile(rf"^(?:as|in|into)\s+(?:a|an|the)?\s*{_KIND}\b", re.IGNORECASE)
+
+
+def title_of(lead: str) -> str | None:
+    """The request minus command words, articles and the kind of UI; None when nothing but those is left."""
+    text = " ".join(lead.split()).strip(" .:;,!")
+    if not text or "\n" in lead.strip():
+        return None
+    for _ in range(3):  # "Show me a simple pie chart of these costs": command, article, adjective, kind, ...
+        before = text
+        text = _COMMAND.sub("", text, count=1)
+        text = _DETERMINER.sub("", text, count=1)
+        text = _ADJECTIVE.sub("", text, count=1)
+        text = _KIND_LEAD.sub("", text, count=1)
+        text = _KIND_TAIL.sub("", text, count=1)
+        text = _KIND_AS.sub("", text, count=1).strip()
+        if text == before:
+            break
+    text = text.strip(" .:;,!-–—")
+    if not text or _KIND_ONLY.match(text) or not any(ch.isalpha() for ch in text):
+        return None
+    return capitalized(clip(text, 120))

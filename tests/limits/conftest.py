@@ -1,0 +1,3 @@
+from store.dbfixtures import database, database_url, pg_url
+
+__all__ = ["database", "database_url", "pg_url"]

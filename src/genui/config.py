@@ -103,9 +103,9 @@ class Settings(BaseSettings):
 
     # Rate limits per organization; 0 disables a limit. `redis://host:port` shares them across instances.
     rate_limit_storage: str = "memory://"
-    # When that storage cannot be reached: refuse model calls with a 503 ("refuse"), or count in this
-    # process's memory until it is back ("local").
-    rate_limit_fallback: Literal["refuse", "local"] = "refuse"
+    # When that storage cannot be reached: count in this process's memory until it is back, instead of
+    # refusing limited requests with a 503 (docs/operations.md).
+    rate_limit_fallback_local: bool = False
     requests_per_minute: int = Field(default=0, ge=0)
     input_tokens_per_minute: int = Field(default=0, ge=0)
     output_tokens_per_minute: int = Field(default=0, ge=0)

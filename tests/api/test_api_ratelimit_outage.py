@@ -1,5 +1,5 @@
 """The rate-limit storage (Redis) unreachable: model calls get a clear 503 with `retry-after` (or, with
-`rate_limit_fallback = "local"`, are counted in memory), and /readyz says so. The storage is a port with
+`rate_limit_fallback_local = true`, are counted in memory), and /readyz says so. The storage is a port with
 nothing listening, or a small TCP proxy to the real Redis that the test closes (the shared Redis itself is
 never stopped)."""
 
@@ -29,7 +29,9 @@ def test_an_unreachable_storage_is_a_503_and_not_ready(make_server: Callable[...
     server = make_server(rate_limit_storage=f"redis://127.0.0.1:{free_port()}", requests_per_minute=100)
     answer = ask(server)
     assert answer.status_code == 503, answer.text
-    assert answer.json()["error"]["code"] == "service_unavailable" and int(answer.headers["retry-after"]) > 0
+    assert (
+        answer.json()["error"]["code"] == "rate_limit_unavailable" and int(answer.headers["retry-after"]) > 0
+    )
     ready = httpx.get(server.url + "/readyz")
     assert ready.status_code == 503 and ready.json()["rate_limit_storage"] == "unreachable"
     assert httpx.get(server.url + "/healthz").status_code == 200  # alive, only not ready
@@ -38,7 +40,7 @@ def test_an_unreachable_storage_is_a_503_and_not_ready(make_server: Callable[...
 def test_local_fallback_keeps_serving_with_limits_in_memory(make_server: Callable[..., LiveServer]) -> None:
     server = make_server(
         rate_limit_storage=f"redis://127.0.0.1:{free_port()}",
-        rate_limit_fallback="local",
+        rate_limit_fallback_local=True,
         requests_per_minute=2,
     )
     assert [ask(server).status_code for _ in range(3)] == [200, 200, 429]  # the limit holds, locally
@@ -100,5 +102,5 @@ def test_an_outage_while_serving(make_server: Callable[..., LiveServer], redis_p
     assert httpx.get(server.url + "/readyz").json()["rate_limit_storage"] == "ok"
     redis_proxy.close()
     answer = ask(server)
-    assert answer.status_code == 503 and answer.json()["error"]["code"] == "service_unavailable"
+    assert answer.status_code == 503 and answer.json()["error"]["code"] == "rate_limit_unavailable"
     assert httpx.get(server.url + "/readyz").status_code == 503

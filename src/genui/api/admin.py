@@ -27,8 +27,8 @@ async def healthz() -> Response:
 
 @router.get("/readyz", responses=errors(503))
 async def readyz(request: Request) -> Response:
-    """Ready when the database answers and the rate-limit storage does (or, with `rate_limit_fallback =
-    "local"`, when requests are counted in memory meanwhile)."""
+    """Ready when the database answers and the rate-limit storage does (or, with `rate_limit_fallback_local`,
+    when requests are counted in memory meanwhile)."""
     state = get_state(request)
     body: dict[str, str] = {"status": "ready", "database": "ok"}
     try:

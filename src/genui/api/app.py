@@ -36,30 +36,22 @@ from genui.store import (
 )
 
 
-def rate_limiter(settings: Settings, storage: str) -> RateLimiter:
-    return RateLimiter(
-        storage,
-        requests_per_minute=settings.requests_per_minute,
-        input_tokens_per_minute=settings.input_tokens_per_minute,
-        output_tokens_per_minute=settings.output_tokens_per_minute,
-    )
-
-
 async def build_state(settings: Settings) -> AppState:
     db = Database(settings.resolved_database_url)
     await db.migrate()
     keys = KeyRepository(db)
     registry = ModelRegistry.from_settings(settings)
     router = Router.from_settings(settings, registry)
-    limiter = rate_limiter(settings, settings.rate_limit_storage)
-    # Counts in this process while the shared storage is unreachable, if the settings ask for it.
-    shared = not settings.rate_limit_storage.startswith("memory://")
-    local = None
-    if shared and settings.rate_limit_fallback == "local":
-        local = rate_limiter(settings, "memory://")
+    limiter = RateLimiter(
+        settings.rate_limit_storage,
+        requests_per_minute=settings.requests_per_minute,
+        input_tokens_per_minute=settings.input_tokens_per_minute,
+        output_tokens_per_minute=settings.output_tokens_per_minute,
+        fallback_to_local=settings.rate_limit_fallback_local,
+    )
     recorder = UsageRecorder(UsageRepository(db).record_many)
     runner = TurnRunner(registry, router)
-    accounting = Accounting(limiter, recorder, local)
+    accounting = Accounting(limiter, recorder)
     conversations = ConversationRepository(db)
     state = AppState(
         settings=settings,
@@ -89,8 +81,6 @@ async def close_state(state: AppState) -> None:
     await state.recorder.aclose()
     await state.router.aclose()
     await state.limiter.aclose()
-    if state.accounting.local is not None:
-        await state.accounting.local.aclose()
     await state.db.dispose()
 
 

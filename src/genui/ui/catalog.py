@@ -3,8 +3,8 @@
 Conventions read by `schema.py` and the fast repairer in `registry.py`:
 - every node is `{"component": <Literal name>, "props": <Name>Props}`; models forbid extra keys;
 - a prop typed `AnyNode` is any active block (`$defs/Node`), `AnyAction` any active action (`$defs/Action`);
-- `x-kind` marks strings as text / markdown / url (which sanitizing applies), `x-default` is what repair
-  fills in for a REQUIRED prop the model left out (the client fills some defaults the same way);
+- `x-kind` marks strings as text / markdown / url / image (which sanitizing applies), `x-default` is what
+  repair fills in for a REQUIRED prop the model left out (the client fills some defaults the same way);
 - `max_length` bounds are the hard validation caps; the decoding schema tightens them (see schema.py).
 Shapes the public docs leave open (Layout rows, MiniCard tiles, Button icons) are best guesses, kept minimal.
 """
@@ -28,7 +28,8 @@ def _kind(kind: str, **extra: Any) -> dict[str, Any]:
 Label = Annotated[str, Field(max_length=500, json_schema_extra=_kind("text"))]
 Ident = Annotated[str, Field(max_length=200, json_schema_extra=_kind("text"))]
 Markdown = Annotated[str, Field(max_length=20000, json_schema_extra=_kind("markdown"))]
-Url = Annotated[str, Field(max_length=2048, json_schema_extra=_kind("url"))]
+Url = Annotated[str, Field(max_length=2048, json_schema_extra=_kind("url"))]  # a link target
+ImageUrl = Annotated[str, Field(max_length=2048, json_schema_extra=_kind("image"))]  # an image source
 Many = Annotated[list[T], Field(max_length=MAX_LIST)]
 
 AnyNode = Annotated[dict[str, Any], WithJsonSchema({"$ref": "#/$defs/Node"})]
@@ -210,7 +211,7 @@ class FollowUpBlock(Strict):
 
 class ImageProps(Strict):
     alt: Label = required_default("")
-    src: Url | None = None
+    src: ImageUrl | None = None
     aspectRatio: Ident | None = None
 
 
@@ -221,7 +222,7 @@ class Image(Strict):
 
 class ImageGalleryProps(Strict):
     imagesAlt: Annotated[list[Label], Field(min_length=1, max_length=MAX_LIST)]
-    imagesSrc: Many[Url] | None = None
+    imagesSrc: Many[ImageUrl] | None = None
 
 
 class ImageGallery(Strict):
@@ -230,7 +231,7 @@ class ImageGallery(Strict):
 
 
 class ListImage(Strict):
-    src: Url | None = None
+    src: ImageUrl | None = None
     alt: Label = required_default("")
 
 
@@ -363,7 +364,7 @@ class CarouselV2(Strict):
 class ProfileTileProps(Strict):
     title: Label
     subtitle: Label | None = None
-    imageSrc: Url | None = None
+    imageSrc: ImageUrl | None = None
 
 
 class ProfileTile(Strict):

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import orjson
 
 from .c1 import write_thinkitem
-from .sanitize import sanitize_markdown
+from .sanitize import sanitize_markdown, strip_controls
 from .tokenizer import MISSING, JsonScalar, JsonTokenizer, loads_lenient
 
 _CONTENT_OPEN = '<content thesys="true">'
@@ -41,10 +41,13 @@ _WRAPPERS = frozenset(
 _FOLD = re.compile(r"[^a-z0-9]")
 
 # Streamed markdown is sanitized piece by piece; a piece may not end inside a construct the sanitizer must
-# see whole: a tag or autolink (`<x ...`), a link target (`](url`), a reference definition (`[x]: url`).
+# see whole: a tag or autolink (`<x ...`), a link target (`](url`), a reference target (`]: url`).
 _HOLD = re.compile(
     r"<(script|style|iframe|object|embed|noscript|template|svg|math)\b(?:(?!</\1).)*\Z"  # dropped whole
-    r"|<(?:[A-Za-z/!?][^>]*)?\Z|\]\Z|\]\(\s*<?[^)\s>]*\Z|(?:\A|\n)[ ]{0,3}\[[^\n]*\Z",
+    r"|<(?:[A-Za-z/!?][^>]*)?\Z|\]\Z"
+    # a link or reference target still open (the destination grammar of sanitize._MD_DEST and _MD_REF_DEF)
+    r"|\]\([ \t]*\n?[ \t]*(?:<(?:\\.|[^<>\n\\])*+\\?|(?:\\.|[^\x00-\x20()\\])*+\\?(?:\([^\x00-\x20]*)?)\Z"
+    r"|\]:[ \t]*\n?[ \t]*(?:<[^<>\n]*|[^\x00-\x20]*)\Z",
     re.IGNORECASE | re.DOTALL,
 )
 # Text sanitize_markdown returns unchanged and that cannot start a held construct (no < [ ] or controls).
@@ -726,7 +729,8 @@ class StreamRepairer:
         if not self._hold and _PLAIN_TEXT.match(text):
             self._text_piece(text)  # nothing the markdown sanitizer would change or must see whole
             return
-        self._hold += text
+        # controls go first, as sanitize_markdown drops them: the held text is then what the sanitizer reads
+        self._hold += strip_controls(text)
         self._release(final=False)
 
     def end_string(self) -> None:

@@ -6,9 +6,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from genui.ui.sanitize import safe_image_url, safe_url
 from genui.web import charts
+from genui.web.escape import esc
 from genui.web.markdown import render_markdown
-from genui.web.safety import esc, safe_image_src, safe_url
 
 _ICONS = {
     "check": "✓",
@@ -297,7 +298,7 @@ class TreeRenderer:
         return f'<div class="gu-tags" data-component="TagBlock">{tags}</div>'
 
     def _img(self, src: object, alt: str, ratio: object = None) -> str:
-        url = safe_image_src(src)
+        url = safe_image_url(src)
         style = ""
         if isinstance(ratio, str) and all(c.isdigit() or c in ":/. " for c in ratio) and ratio.strip():
             style = f' style="aspect-ratio:{esc(ratio.replace(":", "/"))}"'

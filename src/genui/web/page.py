@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from genui.web.assets import PUBLIC_ASSETS, asset, asset_text
+from genui.web.escape import esc
 from genui.web.render import render_html
-from genui.web.safety import esc
 
 
 def inline_css() -> str:

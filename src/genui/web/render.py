@@ -13,9 +13,9 @@ from typing import Any
 
 from genui.web.c1read import Part, decode, read_parts, read_thinkitem
 from genui.web.components import TreeRenderer
+from genui.web.escape import esc
 from genui.web.lenient_json import loads_prefix
 from genui.web.markdown import render_markdown
-from genui.web.safety import esc
 from genui.web.validate import is_valid_tree, root_node
 
 COULD_NOT_RENDER = "Could not render this response."

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import orjson
 
 from .c1 import write_thinkitem
+from .catalog import LAYOUT_WRAPPERS, fold
 from .sanitize import sanitize_markdown, strip_controls
 from .tokenizer import MISSING, JsonScalar, JsonTokenizer, loads_lenient
 
@@ -33,12 +34,6 @@ _ENVELOPE_CLOSE = '}},"error":null}'
 _TEXT_PROBE = "probe"
 _EMPTY_ANSWER = "The model returned an empty answer."
 
-# Layout-only wrappers whose children go to the parent list (same set as registry._WRAPPERS; folded names).
-_WRAPPERS = frozenset(
-    {"stack", "vstack", "hstack", "grid", "container", "card", "box", "column", "columns", "row", "group",
-     "div", "fragment", "section", "view", "flex", "wrapper", "content"}
-)  # fmt: skip
-_FOLD = re.compile(r"[^a-z0-9]")
 
 # Streamed markdown is sanitized piece by piece; a piece may not end inside a construct the sanitizer must
 # see whole: a tag or autolink (`<x ...`), a link target (`](url`), a reference target (`]: url`).
@@ -121,10 +116,6 @@ def _escaped_json(value: object) -> str:
     except (TypeError, orjson.JSONEncodeError):
         return escape_entities(_dumps(value))
     return _escape_utf8(raw)
-
-
-def _fold(name: str) -> str:
-    return _FOLD.sub("", name.lower())
 
 
 # ---- skeleton frames ------
@@ -672,8 +663,8 @@ class StreamRepairer:
         elif top.kind == _NODE:
             if key == "component" and isinstance(value, str) and top.name is None and top.role == _UNKNOWN:
                 top.name = value
-                folded = _fold(value)
-                if folded in _WRAPPERS:
+                folded = fold(value)
+                if folded in LAYOUT_WRAPPERS:
                     top.role = _WRAPPER
                     if folded != "card":
                         self._note(f"unwrapped layout wrapper {value[:30]!r}")

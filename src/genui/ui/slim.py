@@ -1,8 +1,9 @@
-"""Slim a catalog schema for the 135M embedded model: fewer choices, tighter bounds, smaller grammar.
+"""The small-model view of a decoding schema: fewer choices, tighter bounds, a smaller grammar
+(`Catalog.embedded_schema()`, what the service hands the embedded 135M model).
 
 llama.cpp's grammar sampler checks every vocabulary token against every live grammar stack, so a catalog-wide
 grammar decodes ~4x slower and lets a tiny model wander into forms and carousels it fills with noise. The slim
-schema keeps only required properties, a small set of simple components (plus any custom ones), and caps
+schema keeps only required properties, the catalog's EMBEDDED_COMPONENTS (plus any custom ones), and caps
 arrays (1 to 3 items) and strings so a whole answer fits in a few hundred tokens. Output stays valid for
 the full catalog.
 """
@@ -12,72 +13,16 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-# The simple v1 components a 135M model fills sensibly (measured: with charts, tables and callouts it writes
-# long noise and runs out of tokens); other v1 components are left out of its grammar.
-EMBEDDED_COMPONENTS = frozenset({"Card", "Header", "TextContent", "List", "FollowUpBlock"})
-V1_COMPONENTS = frozenset(
-    {
-        "Card",
-        "Header",
-        "InlineHeader",
-        "TextContent",
-        "CalloutV2",
-        "TagBlock",
-        "Image",
-        "ImageGallery",
-        "List",
-        "Steps",
-        "StepsItem",
-        "Tabs",
-        "Accordion",
-        "SectionBlock",
-        "Layout",
-        "CarouselV2",
-        "MiniCardBlock",
-        "MiniCard",
-        "ProfileTile",
-        "DataTile",
-        "Stats",
-        "MiniChart",
-        "Table",
-        "EditableTable",
-        "BarChartV2",
-        "LineChartV2",
-        "AreaChartV2",
-        "RadarChartV2",
-        "PieChartV2",
-        "RadialChartV2",
-        "SingleStackedBarChart",
-        "ScatterChart",
-        "Form",
-        "Input",
-        "TextArea",
-        "Select",
-        "SelectItem",
-        "SelectLabel",
-        "SelectSeparator",
-        "CheckBoxGroup",
-        "CheckBoxItem",
-        "SwitchGroup",
-        "SwitchItem",
-        "RadioGroup",
-        "RadioItem",
-        "TileOptionBlock",
-        "DatePicker",
-        "Slider",
-        "Button",
-        "IconButton",
-        "ButtonGroup",
-        "FollowUpBlock",
-        "Icon",
-    }
-)
+from .catalog import DEPRECATED_COMPONENTS, EMBEDDED_COMPONENTS
+from .schema import declared_components
+
 MAX_ITEMS = 3
 MAX_STRING_LENGTH = 120
 
 
-def slim_schema(schema: dict[str, Any]) -> dict[str, Any]:
+def slim_view(schema: dict[str, Any]) -> dict[str, Any]:
     """A copy of `schema` restricted as described in the module docstring."""
+    declared = declared_components().keys() | DEPRECATED_COMPONENTS.keys()
     out = copy.deepcopy(schema)
     defs: dict[str, Any] = out.get("$defs", {})
 
@@ -91,7 +36,8 @@ def slim_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
     def keep(alternative: Any) -> bool:
         name = component_of(alternative)
-        return name is None or name in EMBEDDED_COMPONENTS or name not in V1_COMPONENTS
+        # what the catalog does not declare is a custom component: it stays
+        return name is None or name in EMBEDDED_COMPONENTS or name not in declared
 
     def visit(node: Any) -> None:
         if not isinstance(node, dict):

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from genui import __version__
-from genui.api import admin, chat, conversations, models, responses
+from genui.api import admin, chat, conversations, models, repair, responses
 from genui.api.deps import LOCAL_ORG, AppState
 from genui.api.errors import install_error_handlers
 from genui.api.fastlane import FastLane
@@ -99,7 +99,7 @@ def create_api(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for module in (chat, responses, conversations, models, admin):
+    for module in (chat, responses, conversations, models, admin, repair):
         app.include_router(module.router)
     from genui.web import router as web_router  # the playground and renderer (optional static assets)
 

@@ -112,8 +112,11 @@ class RepairHooks(Hooks):
     def __init__(self, budget: RepairBudget, notes: _Notes) -> None:
         self.budget = budget
         self.notes = notes
-        self.current: str | None = None
-        self._lower: dict[int, dict[str, list[str]]] = {}
+        self.materializer: Materializer | None = None  # set once built: its current statement names notes
+
+    @property
+    def current(self) -> str | None:
+        return self.materializer.current if self.materializer is not None else None
 
     def component(self, name: str, library: Library) -> Component | None:
         found = library.components.get(name)
@@ -314,15 +317,15 @@ def _attach_orphans(materializer: Materializer, root: Node, library: Library, no
             continue  # reached from an orphan attached before it
         statement = materializer.table[name]
         materializer.current = name
-        if isinstance(materializer.hooks, RepairHooks):
-            materializer.hooks.current = name
         value = materializer.resolve(name) if component_statement(statement) else None
         if children is not None and isinstance(value, Node) and value.component in accepted:
             root.props.setdefault(children, []).append(value)
             notes.add(Issue("orphaned", f'attached "{name}" to the root', value.component, None, name))
         else:
             materializer.unreached.pop(name, None)
-            notes.add(Issue("orphaned", f'deleted "{name}" (not a child the root accepts)', None, None, name))
+            called = statement.expr.name if isinstance(statement.expr, Call) else None
+            message = f'deleted "{name}" (not a child the root accepts)'
+            notes.add(Issue("orphaned", message, called, None, name))
 
 
 def _extra_statements(program: Program, state: Mapping[str, Any]) -> list[str]:
@@ -358,7 +361,8 @@ def repair(
     output = ""
     if rooted is not None:
         materializer = Materializer(rooted, library, lang=lang, partial=False, hooks=hooks)
-        materializer.current = hooks.current = ROOT_ID
+        hooks.materializer = materializer
+        materializer.current = ROOT_ID
         for name, statement in rooted.table.items():
             if name != ROOT_ID and statement.kind == "value":
                 materializer.unreached[name] = None
@@ -377,10 +381,10 @@ def repair(
     before = initial.errors if initial is not None else ()
     fixed = [issue for issue in before if _key(issue) not in remaining]
     fixed.extend(issue for issue in notes.items.values() if _key(issue) not in remaining)
-    seen: set[tuple[str, str, str | None, str | None]] = set()
+    seen: set[tuple[str, str | None, str | None, str | None]] = set()
     unique = []
-    for issue in fixed:
-        marker = (issue.code, issue.message, issue.statement_id, issue.path)
+    for issue in fixed:  # one item per problem: what was wrong, not also what was done about it
+        marker = (issue.code, issue.component, issue.statement_id, issue.path)
         if marker not in seen:
             seen.add(marker)
             unique.append(issue)

@@ -1,0 +1,195 @@
+"""Repair as an API: POST /v1/autofix (alias /v1/autofix/chat/completions) and POST /v1/embed/sanitize.
+
+Thesys's request and response shapes (openui-lang.md §6), over `genui.service.repair`; docs/repair.md.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from genui.api.body import parse_body
+from genui.api.deps import AppState, Principal, get_state, principal, settle_usage
+from genui.api.errors import json_response
+from genui.errors import ApiError
+from genui.models.base import Usage
+from genui.service.repair import (
+    MAX_PROGRAM_CHARS,
+    RepairOutcome,
+    RepairRequest,
+    RepairService,
+    check_custom_actions,
+    context_turns,
+    message_text,
+    resolve_library,
+)
+
+router = APIRouter(tags=["repair"])
+Who = Annotated[Principal, Depends(principal)]
+AUTOFIX_MODEL = "openui/autofix"
+SANITIZE_MODEL = "openui/sanitize"
+SANITIZE_STATUS = {"already_valid": "already_valid", "fixed": "repaired", "fix_failed": "repair_failed"}
+
+
+class ChatTurn(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
+    content: str | list[dict[str, Any]] | None = None
+
+
+class AutofixRequest(BaseModel):
+    """An OpenAI chat body whose last turn is the generation; other OpenAI fields are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+    messages: list[ChatTurn] = Field(min_length=1, max_length=2048)
+    library: dict[str, Any] | None = None  # the CLI spec (or toJSONSchema() output); None: the chat library
+    model: str | None = Field(default=None, max_length=256)  # accepted and ignored
+    stream: bool | None = None
+    format: Literal["v1", "v2"] | None = None  # genui: the generation's format (default: detected)
+
+
+class SanitizeConfig(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    openUIlibraryVersion: str | None = Field(default=None, max_length=64)
+    library: dict[str, Any] | None = None
+    customActions: dict[str, Any] | None = None
+
+
+class SanitizeRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    output: str
+    config: SanitizeConfig | None = None
+    format: Literal["v1", "v2"] | None = None  # genui: the output's format (default: detected)
+
+
+def repair_service(state: AppState) -> RepairService:
+    """The app's repair service, built on first use (the repair model resolved once)."""
+    service = state.extra.get("repair_service")
+    if not isinstance(service, RepairService):
+        try:
+            service = RepairService.from_settings(state.settings.repair_model, state.registry, state.router)
+        except ApiError as exc:
+            raise ApiError(
+                500,
+                f"The server's repair_model setting is not usable: {exc.message}",
+                type="server_error",
+                code="repair_model_unavailable",
+            ) from None
+        state.extra["repair_service"] = service
+    return service
+
+
+def checked_program(text: str, param: str) -> str:
+    if not text.strip():
+        raise ApiError(400, f"'{param}' holds no generation to repair.", param=param, code="invalid_value")
+    if len(text) > MAX_PROGRAM_CHARS:
+        raise ApiError(
+            400,
+            f"The generation is {len(text)} characters; the limit is {MAX_PROGRAM_CHARS}.",
+            param=param,
+            code="string_above_max_length",
+        )
+    return text
+
+
+async def run_repair(
+    state: AppState, who: Principal, repair: RepairRequest, model: str
+) -> tuple[RepairOutcome, dict[str, str]]:
+    """Rate limit (one request; input tokens only when a model may read it), repair, settle the usage."""
+    service = repair_service(state)
+    headers = await state.limiter.acquire(who.org_id, service.input_estimate(repair))
+    outcome = await service.run(repair)
+    await settle_usage(state, who, model, outcome.usage)
+    return outcome, headers
+
+
+def usage_body(usage: Usage) -> dict[str, int]:
+    return {
+        "prompt_tokens": usage.input_tokens,
+        "completion_tokens": usage.output_tokens,
+        "total_tokens": usage.input_tokens + usage.output_tokens,
+    }
+
+
+@router.post("/v1/autofix")
+@router.post("/v1/autofix/chat/completions")
+async def autofix(request: Request, who: Who) -> Response:
+    """Fix the generation in the last (assistant) turn; the answer is a chat completion + `fix_summary`."""
+    state = get_state(request)
+    body = parse_body(AutofixRequest, await request.body())
+    if body.stream:
+        raise ApiError(
+            400,
+            "Streaming is not supported: a fix has nothing to send until it is finished.",
+            param="stream",
+            code="unsupported_parameter",
+        )
+    last = body.messages[-1]
+    if last.role != "assistant":
+        raise ApiError(
+            400,
+            "The last message must be an assistant turn holding the generation to fix.",
+            param="messages",
+            code="invalid_value",
+        )
+    program = checked_program(message_text(last.content), "messages")
+    repair = RepairRequest(
+        program,
+        format=body.format,
+        library=resolve_library(body.library, param="library"),
+        context=context_turns([turn.model_dump() for turn in body.messages[:-1]]),
+    )
+    outcome, headers = await run_repair(state, who, repair, AUTOFIX_MODEL)
+    message: dict[str, Any] = {
+        "role": "assistant",
+        "content": outcome.program,
+        "refusal": None,
+        "annotations": [],
+    }
+    answer = {
+        "id": "fix_" + secrets.token_urlsafe(16),
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": AUTOFIX_MODEL,
+        "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}],
+        "usage": usage_body(outcome.usage),
+        "fix_summary": {"status": outcome.status, **outcome.summary(), "format": outcome.format},
+    }
+    return json_response(answer, headers=headers)
+
+
+@router.post("/v1/embed/sanitize")
+@router.post("/v1/sanitize", include_in_schema=False)
+async def sanitize(request: Request, who: Who) -> Response:
+    """Repair `output`; the answer is an `openui.sanitize` object."""
+    state = get_state(request)
+    body = parse_body(SanitizeRequest, await request.body())
+    config = body.config or SanitizeConfig()
+    program = checked_program(body.output, "output")
+    library = resolve_library(
+        config.library,
+        config.openUIlibraryVersion,
+        param="config.library",
+        version_param="config.openUIlibraryVersion",
+    )
+    actions = check_custom_actions(config.customActions, param="config.customActions")
+    repair = RepairRequest(program, format=body.format, library=library, custom_actions=actions)
+    outcome, headers = await run_repair(state, who, repair, SANITIZE_MODEL)
+    summary = outcome.summary()
+    answer = {
+        "id": "san_" + secrets.token_urlsafe(16),
+        "object": "openui.sanitize",
+        "created": int(time.time()),
+        "status": SANITIZE_STATUS[outcome.status],
+        "program": outcome.program,
+        "fixed-errors": summary["fixed_errors"],
+        "unfixed-errors": summary["unfixed_errors"],
+        "usage": usage_body(outcome.usage),
+        "format": outcome.format,
+    }
+    return json_response(answer, headers=headers)

@@ -19,6 +19,7 @@ from typing import Any, Literal, Protocol
 
 import orjson
 
+from genui.config import Settings
 from genui.errors import ApiError
 from genui.limits.ratelimit import estimate_tokens
 from genui.models.base import ModelRequest, TextDelta, UpstreamError, Usage
@@ -97,11 +98,10 @@ class Candidate:
     changed: bool  # False: the input itself, already valid
     fixed: tuple[Issue, ...]
     unfixed: tuple[Issue, ...]
-    empty: bool  # valid, but the root holds nothing (a blank screen is not a fix)
 
     @property
     def acceptable(self) -> bool:
-        return self.valid and not self.empty and self.program is not None
+        return self.valid and self.program is not None
 
     @property
     def gaps(self) -> list[Issue]:
@@ -300,6 +300,13 @@ def _unique(issues: Sequence[Issue]) -> tuple[Issue, ...]:
     return tuple(out)
 
 
+def _blank(fixed: Sequence[Issue], unfixed: Sequence[Issue], root: str | None) -> Candidate:
+    """A repair that leaves nothing to render failed: the missing root is not fixed, it is what is left."""
+    left = Issue("missing-root", "nothing is left to render after repair", root)
+    kept = [issue for issue in fixed if issue.code != "missing-root"]
+    return Candidate(None, False, True, _unique(kept), _unique([*unfixed, left]))
+
+
 class OpenUIGeneration:
     """OpenUI Lang, bare (fences and prose allowed) or in a C1 `<content version="2">` element."""
 
@@ -327,19 +334,16 @@ class OpenUIGeneration:
         result = openui.repair(body, self.library)
         cut = own and self.cut_element
         if not result.changed and not cut:
-            return Candidate(self.text if own else self._wrap(body), True, False, (), (), False)
+            return Candidate(self.text if own else self._wrap(body), True, False, (), ())
         fixed = list(result.fixed)
         if cut:
             fixed.append(Issue("incomplete", "the content element is cut off (closed automatically)"))
         final = result.result
-        empty = result.valid and renders_nothing(final.root if final else None, self.library)
-        unfixed = list(result.unfixed)
-        if empty and final is not None and final.dynamic_entry is None:
-            unfixed.append(Issue("missing-root", "nothing is left to render after repair", self.library.root))
-        else:
-            empty = False
-        program = self._wrap(result.program) if result.valid and not empty else None
-        return Candidate(program, result.valid, True, _unique(fixed), _unique(unfixed), empty)
+        root, dynamic = (final.root, final.dynamic_entry) if final is not None else (None, None)
+        if result.valid and dynamic is None and renders_nothing(root, self.library):
+            return _blank(fixed, result.unfixed, self.library.root)
+        program = self._wrap(result.program) if result.valid else None
+        return Candidate(program, result.valid, True, _unique(fixed), _unique(result.unfixed))
 
     def first(self) -> Candidate:
         return self._candidate(self.body, own=True)
@@ -378,14 +382,10 @@ class V1Generation:
         repaired = repair_v1(self.catalog, read.value)
         issues = _unique([*read.issues, *repaired.issues])
         if own and read.strict and not issues and repaired.card == read.value:
-            return Candidate(self.text, True, False, (), (), False)
-        unfixed = (
-            (Issue("missing-root", "nothing is left to render after repair", "Card"),)
-            if (repaired.empty)
-            else ()
-        )
-        program = None if repaired.empty else self.input.write(repaired.card, self.input.error)
-        return Candidate(program, True, True, issues, unfixed, repaired.empty)
+            return Candidate(self.text, True, False, (), ())
+        if repaired.empty:
+            return _blank(issues, (), "Card")
+        return Candidate(self.input.write(repaired.card, self.input.error), True, True, issues, ())
 
     def first(self) -> Candidate:
         return self._candidate(self.input, own=True)
@@ -552,3 +552,15 @@ class RepairService:
             chars = sum(len(str(m.get("content", ""))) for m in messages)
             usage = Usage(input_tokens=estimate_tokens(chars), output_tokens=estimate_tokens(len(answer)))
         return answer, usage
+
+
+async def repair_in_process(settings: Settings, request: RepairRequest) -> RepairOutcome:
+    """One repair without a server (`genui fix`); a model router is built only for a `repair_model`."""
+    if not settings.repair_model:
+        return await RepairService().run(request)
+    registry = ModelRegistry.from_settings(settings)
+    router = Router.from_settings(settings, registry)
+    try:
+        return await RepairService.from_settings(settings.repair_model, registry, router).run(request)
+    finally:
+        await router.aclose()

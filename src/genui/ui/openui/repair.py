@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..sanitize import safe_url, sanitize_markdown, sanitize_text
@@ -143,6 +143,8 @@ class RepairHooks(Hooks):
         return True
 
     def note(self, issue: Issue) -> None:
+        if issue.statement_id is None and self.current is not None:
+            issue = replace(issue, statement_id=self.current)
         self.notes.add(issue)
 
 
@@ -243,7 +245,9 @@ class _Cleaner:
 
 
 def _without_invalid_tail(program: Program, library: Library, lang: Lang, notes: _Notes) -> Program:
-    """A cut-off last statement that cannot be valid is dropped (an earlier definition then holds)."""
+    """A cut-off last statement is kept when it still gives a value (what in it is invalid is pruned as
+    usual) unless it has errors and an earlier definition of its name exists; otherwise it is dropped (an
+    earlier definition then holds)."""
     if not program.incomplete or not program.statements:
         return program
     last = program.statements[-1]
@@ -254,7 +258,8 @@ def _without_invalid_tail(program: Program, library: Library, lang: Lang, notes:
         value = probe.resolve(last.name)
     except (ProgramTooDeep, ProgramTooLarge):
         value = None
-    if value is not None and not probe.errors:
+    earlier = any(statement.name == last.name for statement in program.statements[:-1])
+    if value is not None and not (probe.errors and earlier):
         return program
     notes.add(Issue("incomplete", f'dropped the cut-off statement "{last.name}"', None, None, last.name))
     return Program(program.statements[:-1], False, program.too_deep)
@@ -318,12 +323,12 @@ def _attach_orphans(materializer: Materializer, root: Node, library: Library, no
         statement = materializer.table[name]
         materializer.current = name
         value = materializer.resolve(name) if component_statement(statement) else None
+        called = statement.expr.name if isinstance(statement.expr, Call) else None  # as validate names it
         if children is not None and isinstance(value, Node) and value.component in accepted:
             root.props.setdefault(children, []).append(value)
-            notes.add(Issue("orphaned", f'attached "{name}" to the root', value.component, None, name))
+            notes.add(Issue("orphaned", f'attached "{name}" to the root', called, None, name))
         else:
             materializer.unreached.pop(name, None)
-            called = statement.expr.name if isinstance(statement.expr, Call) else None
             message = f'deleted "{name}" (not a child the root accepts)'
             notes.add(Issue("orphaned", message, called, None, name))
 

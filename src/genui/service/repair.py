@@ -349,7 +349,8 @@ class OpenUIGeneration:
         return self._candidate(self.body, own=True)
 
     def retry(self, answer: str) -> Candidate:
-        return self._candidate(answer, own=False)
+        statements = openui.split_statements(answer)  # a model's fences and prose are not the program
+        return self._candidate("".join(statement + "\n" for statement in statements), own=False)
 
     def library_prompt(self) -> str:
         lines = []

@@ -12,21 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from genui.ui.openui import CODES
+
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "broken"
 WIDE_SCHEMA: dict[str, Any] = json.loads((CORPUS / "wide-library.json").read_text(encoding="utf-8"))
 WIDE_ROOT = "Page"
-TEN_CODES = (
-    "unknown-component",
-    "missing-required",
-    "null-required",
-    "type-mismatch",
-    "excess-args",
-    "inline-reserved",
-    "incomplete",
-    "unresolved",
-    "orphaned",
-    "missing-root",
-)
+TEN_CODES = CODES  # the autofix contract's codes
 
 
 @dataclass(frozen=True)

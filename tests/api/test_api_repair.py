@@ -215,10 +215,15 @@ def _components(count: int) -> dict[str, Any]:
 
 ASSISTANT = [{"role": "assistant", "content": 'root = Card([h])\nh = Header("A")\n'}]
 VERSION = "config.openUIlibraryVersion"
+ACTIONS = "config.customActions"
 
 
 def _with_library(library: Any) -> dict[str, Any]:
     return {"messages": ASSISTANT, "library": library}
+
+
+def _with_action(properties: Any) -> dict[str, Any]:
+    return {"output": "x", "config": {"customActions": {"go": {"properties": properties}}}}
 
 
 HOSTILE: list[tuple[str, Any, str | None]] = [
@@ -240,6 +245,9 @@ HOSTILE: list[tuple[str, Any, str | None]] = [
     ("/v1/embed/sanitize", {"output": "x", "config": {"customActions": [1]}}, "config.customActions"),
     ("/v1/embed/sanitize", {"output": "x", "config": {"customActions": {"a b": {}}}}, "config.customActions"),
     ("/v1/embed/sanitize", {"output": "x", "config": {"customActions": {"go": 3}}}, "config.customActions"),
+    ("/v1/embed/sanitize", _with_action({"x": {"enum": 5}}), ACTIONS),
+    ("/v1/embed/sanitize", _with_action({"x": {"$ref": "#/$defs/No"}}), ACTIONS),
+    ("/v1/embed/sanitize", _with_action({"x": {"type": "string", "pattern": "("}}), ACTIONS),
     ("/v1/embed/sanitize", {"output": "x", "format": "v3"}, "format"),
     ("/v1/autofix", {"messages": "hi"}, "messages"),
     ("/v1/autofix", {"messages": []}, "messages"),

@@ -4,9 +4,12 @@ note mapping, blank results, and what a model attempt is shown."""
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from genui.errors import ApiError
 from genui.service.repair import (
@@ -16,6 +19,7 @@ from genui.service.repair import (
     RepairOutcome,
     RepairRequest,
     RepairService,
+    check_custom_actions,
     context_turns,
     detect_format,
     model_messages,
@@ -190,3 +194,44 @@ def test_what_a_model_attempt_is_shown() -> None:
 
 def test_a_service_without_a_model_estimates_no_input_tokens() -> None:
     assert RepairService().input_estimate(RepairRequest("x" * 4000)) == 0
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 5)
+    | st.sampled_from(["string", "number", "(", "#/$defs/Card", "x"]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                ["type", "enum", "items", "properties", "required", "$ref", "anyOf", "pattern", "maxItems"]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    schema=st.dictionaries(st.sampled_from(["properties", "required", "description", "type"]), JSON_VALUES)
+)
+def test_any_custom_action_schema_is_a_400_or_usable(schema: dict[str, Any]) -> None:
+    try:
+        actions = check_custom_actions({"go": schema})
+    except ApiError as exc:
+        assert exc.status == 400
+        return
+    button = {
+        "component": "Button",
+        "props": {"children": "Go", "name": "go", "action": {"type": "go", "props": {}}},
+    }
+    card = {
+        "component": "Card",
+        "props": {"children": [{"component": "ButtonGroup", "props": {"children": [button]}}]},
+    }
+    outcome = run(json.dumps(card), custom_actions=actions)
+    assert outcome.status in ("already_valid", "fixed", "fix_failed")

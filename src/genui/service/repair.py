@@ -213,7 +213,22 @@ def check_custom_actions(value: Any, *, param: str = "customActions") -> dict[st
             raise _bad(param, f"'{param}.{name}' must be an object (the action's parameter schema).")
         if _too_deep(schema):
             raise _bad(param, f"'{param}.{name}' nests deeper than {MAX_LIBRARY_DEPTH} levels.")
-    return {name: dict(schema) for name, schema in value.items()}
+    actions = {name: dict(schema) for name, schema in value.items()}
+    # The v1 catalog compiles these schemas, partly when an action first shows up: build it and show it each
+    # action now, so a schema it cannot use is the client's 400 here rather than a 500 mid-repair.
+    buttons = [
+        {"component": "Button", "props": {"children": name, "name": name, "action": {"type": name}}}
+        for name in actions
+    ]
+    probe = {
+        "component": "Card",
+        "props": {"children": [{"component": "ButtonGroup", "props": {"children": buttons}}]},
+    }
+    try:
+        Catalog.default().with_thesys(ThesysMetadata(c1_custom_actions=actions)).repair_tree(probe)
+    except Exception as exc:
+        raise _bad(param, f"'{param}' holds a parameter schema genui cannot use: {str(exc)[:200]}") from None
+    return actions
 
 
 def message_text(content: Any) -> str:

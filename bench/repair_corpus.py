@@ -17,7 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from genui.service.repair import GAP_CODES, RepairOutcome, RepairRequest, RepairService
+from genui.service.repair import RepairOutcome, RepairRequest, RepairService
+from genui.service.repair_formats import GAP_CODES
 from genui.ui import openui
 from repair_corpus import CASES, TEN_CODES, WIDE_ROOT, WIDE_SCHEMA
 

@@ -279,7 +279,8 @@ def fix(
     import json
 
     from genui.errors import ApiError
-    from genui.service.repair import RepairRequest, repair_in_process, resolve_library
+    from genui.service.repair import RepairRequest, repair_in_process
+    from genui.service.repair_input import resolve_library
 
     try:
         if format not in (None, "v1", "v2"):

@@ -12,18 +12,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from genui.errors import ApiError
-from genui.service.repair import (
+from genui.service.repair import RepairOutcome, RepairRequest, RepairService, model_messages
+from genui.service.repair_formats import OpenUIGeneration, renders_nothing
+from genui.service.repair_input import (
     MAX_CONTEXT_CHARS,
     MAX_CONTEXT_TURNS,
-    OpenUIGeneration,
-    RepairOutcome,
-    RepairRequest,
-    RepairService,
     check_custom_actions,
     context_turns,
     detect_format,
-    model_messages,
-    renders_nothing,
     resolve_library,
 )
 from genui.service.repair_v1 import note_issues

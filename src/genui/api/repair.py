@@ -18,11 +18,9 @@ from genui.api.deps import AppState, Principal, get_state, principal, settle_usa
 from genui.api.errors import json_response
 from genui.errors import ApiError
 from genui.models.base import Usage
-from genui.service.repair import (
+from genui.service.repair import RepairOutcome, RepairRequest, RepairService
+from genui.service.repair_input import (
     MAX_PROGRAM_CHARS,
-    RepairOutcome,
-    RepairRequest,
-    RepairService,
     check_custom_actions,
     context_turns,
     message_text,

@@ -157,7 +157,7 @@ class RepairService:
         self, generation: Generation, first: Candidate, request: RepairRequest
     ) -> tuple[str | None, Usage, int]:
         """At most MAX_MODEL_ATTEMPTS model answers, each repaired and checked: (the accepted program or
-        None, the tokens used, the attempts made). An unreachable model raises only if `first` is not valid."""
+        None, the tokens used, the attempts made). An unreachable model raises only if `first` is invalid."""
         messages = model_messages(
             generation, request.program, [*first.fixed, *first.unfixed], request.context
         )

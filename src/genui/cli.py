@@ -280,14 +280,14 @@ def fix(
 
     from genui.errors import ApiError
     from genui.service.repair import RepairRequest, repair_in_process
-    from genui.service.repair_input import resolve_library
+    from genui.service.repair_input import is_blank, resolve_library
 
     try:
         if format not in (None, "v1", "v2"):
             raise ValueError(f"--format must be v1 or v2, not {format!r}")
         text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
         document = json.loads(library.read_text(encoding="utf-8")) if library is not None else None
-        if not text.strip():
+        if is_blank(text):
             raise ValueError(f"{file} holds no generation to repair")
         chosen = resolve_library(document, param="--library")
     except (OSError, ValueError, ApiError) as exc:  # unreadable files, bad JSON, a malformed library

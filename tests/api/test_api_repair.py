@@ -229,7 +229,7 @@ def _with_action(properties: Any) -> dict[str, Any]:
 HOSTILE: list[tuple[str, Any, str | None]] = [
     ("/v1/autofix", b"{not json", None),
     ("/v1/embed/sanitize", b"[1, 2]", None),
-    ("/v1/embed/sanitize", b'{"output": "x\\u0000"', None),
+    ("/v1/embed/sanitize", b'{"output": "x\\u0000"', None),  # cut off: not JSON
     ("/v1/embed/sanitize", {"output": 5}, "output"),
     ("/v1/embed/sanitize", {"output": None}, "output"),
     ("/v1/embed/sanitize", {}, "output"),
@@ -249,6 +249,10 @@ HOSTILE: list[tuple[str, Any, str | None]] = [
     ("/v1/embed/sanitize", _with_action({"x": {"$ref": "#/$defs/No"}}), ACTIONS),
     ("/v1/embed/sanitize", _with_action({"x": {"type": "string", "pattern": "("}}), ACTIONS),
     ("/v1/embed/sanitize", {"output": "x", "format": "v3"}, "format"),
+    ("/v1/embed/sanitize", {"output": "x", "format": "v2\x00"}, "format"),
+    ("/v1/embed/sanitize", {"output": "x", "config": {"customActions": {"go\x00": {}}}}, ACTIONS),
+    ("/v1/embed/sanitize", {"output": "\x00\x00 \x00"}, "output"),
+    ("/v1/autofix", {"messages": [{"role": "assistant\x00", "content": "x"}]}, "messages[0].role"),
     ("/v1/autofix", {"messages": "hi"}, "messages"),
     ("/v1/autofix", {"messages": []}, "messages"),
     ("/v1/autofix", {"messages": [{"role": "robot", "content": "x"}]}, "messages[0].role"),
@@ -300,7 +304,7 @@ HOSTILE_PROGRAMS = [
     "root = Card([a])\n" + "".join(f"a{i} = [a{i + 1}, a{i + 1}]\n" for i in range(60)),
     '{"component":' * 3000,
     '<content thesys="true" version="2">' + "&amp;" * 1000,
-    "\ud7ff\ufffe\U0010ffff" * 100,
+    "é\ud7ff\ufffe\U0010ffff" * 100,
     "x = " + "-" * 90_000,
 ]
 
@@ -315,6 +319,13 @@ def test_hostile_programs_are_answered_never_a_500(client: TestClient, program: 
     assert answer["status"] in ("repaired", "repair_failed", "already_valid")
     if answer["status"] == "repaired":
         assert "\x00" not in answer["program"]
+
+
+def test_nul_characters_in_a_generation_are_removed(client: TestClient) -> None:
+    text = 'root = Card([h, t])\nh = Header("Q\x003")\nt = TextContent("a\x00b")\n'
+    answer = client.post("/v1/embed/sanitize", json={"output": text}).json()
+    assert answer["status"] == "repaired" and codes(answer["fixed-errors"]) == ["unsafe-text"]
+    assert answer["program"] == 'root = Card([h, t])\nh = Header("Q3")\nt = TextContent("ab")\n'
 
 
 def test_a_library_with_nul_characters_never_fails_the_server(client: TestClient) -> None:

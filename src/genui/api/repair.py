@@ -23,6 +23,7 @@ from genui.service.repair_input import (
     MAX_PROGRAM_CHARS,
     check_custom_actions,
     context_turns,
+    is_blank,
     message_text,
     resolve_library,
 )
@@ -83,7 +84,7 @@ def repair_service(state: AppState) -> RepairService:
 
 
 def checked_program(text: str, param: str) -> str:
-    if not text.strip():
+    if is_blank(text):
         raise ApiError(400, f"'{param}' holds no generation to repair.", param=param, code="invalid_value")
     if len(text) > MAX_PROGRAM_CHARS:
         raise ApiError(

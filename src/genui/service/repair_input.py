@@ -143,6 +143,11 @@ def check_custom_actions(value: Any, *, param: str = "customActions") -> dict[st
     return actions
 
 
+def is_blank(text: str) -> bool:
+    """No generation at all: empty, whitespace or only control characters."""
+    return not any(ch.isprintable() and not ch.isspace() for ch in text)
+
+
 def message_text(content: Any) -> str:
     """The text of a chat message's content: a string, or its text parts joined (other parts dropped)."""
     if isinstance(content, str):

@@ -164,7 +164,7 @@ class RepairService:
         usage = Usage(0, 0)
         for attempt in range(1, MAX_MODEL_ATTEMPTS + 1):
             try:
-                answer, used = await self._ask(messages, generation.json_schema)
+                answer, used = await self._ask(messages, generation.answer_schema())
             except UpstreamError as exc:
                 if not first.valid:
                     raise

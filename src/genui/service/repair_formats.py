@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from genui.service.repair_input import Format, detect_format
 from genui.service.repair_v1 import V1Input, read_v1, repair_v1
+from genui.service.turn import decoding_schema
 from genui.ui import Catalog, ThesysMetadata, openui
 from genui.ui.c1 import parse_c1, write_content_v2
 from genui.ui.openui import Issue, Library, Node
@@ -37,13 +38,16 @@ class Generation(Protocol):
     """A generation of one format: its deterministic repair, a model's answer repaired the same way."""
 
     format: Format
-    json_schema: dict[str, Any] | None  # what a model's answer is constrained to, when the provider can
 
     def first(self) -> Candidate: ...
 
     def retry(self, answer: str) -> Candidate: ...
 
     def library_prompt(self) -> str: ...
+
+    def answer_schema(self) -> dict[str, Any] | None:
+        """What a model's answer is constrained to, for providers that can (None: free text)."""
+        ...
 
 
 def renders_nothing(root: Node | None, library: Library) -> bool:
@@ -83,7 +87,6 @@ class OpenUIGeneration:
     """OpenUI Lang, bare (fences and prose allowed) or in a C1 `<content version="2">` element."""
 
     format: Format = "v2"
-    json_schema: dict[str, Any] | None = None
 
     def __init__(self, text: str, library: Library) -> None:
         self.text = text
@@ -139,6 +142,9 @@ class OpenUIGeneration:
             + ("\n".join(lines))
         )
 
+    def answer_schema(self) -> dict[str, Any] | None:
+        return None
+
 
 class V1Generation:
     """C1 v1 JSON: a C1 Response, the bare envelope or a bare Card node (genui extension)."""
@@ -149,7 +155,6 @@ class V1Generation:
         self.text = text
         self.catalog = catalog
         self.input: V1Input = read_v1(text)
-        self.json_schema: dict[str, Any] | None = catalog.json_schema()
 
     def _candidate(self, read: V1Input, *, own: bool) -> Candidate:
         repaired = repair_v1(self.catalog, read.value)
@@ -168,6 +173,9 @@ class V1Generation:
 
     def library_prompt(self) -> str:
         return self.catalog.system_prompt()
+
+    def answer_schema(self) -> dict[str, Any] | None:
+        return decoding_schema(self.catalog)  # the Card node's, built once per catalog
 
 
 def generation_for(

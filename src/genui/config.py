@@ -126,6 +126,11 @@ class Settings(BaseSettings):
     # Target of the `c1-embed-latest` alias; default: the first configured model.
     default_model: str | None = None
 
+    # ---- repair (/v1/autofix, /v1/embed/sanitize, `genui fix`; docs/repair.md) ----
+    # A configured model name for at most two attempts at what deterministic repair leaves; None: no model,
+    # nothing leaves the machine.
+    repair_model: str | None = None
+
     @field_validator("data_dir")
     @classmethod
     def _expand(cls, v: Path) -> Path:

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from genui import __version__
-from genui.api import admin, chat, conversations, docs, models, playground, responses
+from genui.api import admin, chat, conversations, docs, models, playground, repair, responses
 from genui.api.deps import LOCAL_ORG, AppState
 from genui.api.errors import install_error_handlers
 from genui.api.fastlane import FastLane
@@ -18,6 +18,7 @@ from genui.api.guard import LocalOnly
 from genui.api.middleware import RequestContext
 from genui.api.openapi import install_openapi
 from genui.config import Settings, check_no_auth
+from genui.errors import ApiError
 from genui.limits.ratelimit import RateLimiter
 from genui.limits.usage import UsageRecorder
 from genui.models.registry import ModelRegistry
@@ -25,6 +26,7 @@ from genui.models.router import Router
 from genui.service.accounting import Accounting
 from genui.service.chat import ChatService
 from genui.service.conversations import ConversationService
+from genui.service.repair import RepairService
 from genui.service.responses import ResponseService
 from genui.service.turn import TurnRunner
 from genui.store import (
@@ -71,10 +73,21 @@ async def build_state(settings: Settings) -> AppState:
             max_conversation_items=settings.max_conversation_items,
         ),
         conversations=ConversationService(conversations, max_items=settings.max_conversation_items),
+        repair=repair_service(settings, registry, router, accounting),
     )
     if settings.no_auth:
         state.local_org_id = await keys.ensure_org(LOCAL_ORG)
     return state
+
+
+def repair_service(
+    settings: Settings, registry: ModelRegistry, router: Router, accounting: Accounting
+) -> RepairService:
+    """The repair service; a `repair_model` that names no configured model stops the start-up."""
+    try:
+        return RepairService.from_settings(settings.repair_model, registry, router, accounting)
+    except ApiError as exc:
+        raise ValueError(f"the repair_model setting is not usable: {exc.message}") from None
 
 
 async def close_state(state: AppState) -> None:
@@ -120,7 +133,7 @@ def create_api(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
-    for module in (chat, responses, conversations, models, admin, docs):
+    for module in (chat, responses, conversations, models, admin, docs, repair):
         app.include_router(module.router)
     app.include_router(playground.router_for(settings))
     install_openapi(app)

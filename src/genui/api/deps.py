@@ -20,6 +20,7 @@ from genui.models.router import Router
 from genui.service.accounting import Accounting, Caller
 from genui.service.chat import ChatService
 from genui.service.conversations import ConversationService
+from genui.service.repair import RepairService
 from genui.service.responses import ResponseService
 from genui.store import Database, KeyRepository
 
@@ -72,6 +73,7 @@ class AppState:
     chat: ChatService
     responses: ResponseService
     conversations: ConversationService
+    repair: RepairService
     local_org_id: str | None = None
     key_cache: KeyCache = field(default_factory=KeyCache)
 

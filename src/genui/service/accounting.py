@@ -33,9 +33,13 @@ class Accounting:
     async def admit(self, caller: Caller, messages: list[dict[str, Any]]) -> dict[str, str]:
         """Charge one request and its estimated input: a 429 when a budget is spent, a 503 when the storage
         fails and no local fallback is configured. Returns the `x-ratelimit-*` headers for the answer."""
+        return await self.admit_tokens(caller, estimate_tokens(message_chars(messages)))
+
+    async def admit_tokens(self, caller: Caller, input_tokens: int) -> dict[str, str]:
+        """`admit` for a request whose input estimate is already known."""
         if not self.limiter.enabled:
             return {}
-        return await self.limiter.acquire(caller.org_id, estimate_tokens(message_chars(messages)))
+        return await self.limiter.acquire(caller.org_id, input_tokens)
 
     async def storage_state(self) -> StorageState:
         """For readiness: does the rate-limit storage answer (a memory storage always does)?"""

@@ -2,9 +2,9 @@
 
     /work/venv/bin/python bench/embedded.py [--runs 1]
 
-Calls the embedded provider directly with the real catalog schema and system prompt (as the service does) and
+Calls the embedded provider directly with the real catalog schemas and system prompt (as the service does) and
 feeds the deltas to `genui.ui.StreamRepairer`: the first moment its C1 output holds a component besides the
-root Card is the "first rendered component". Without genui.ui, the first `}` closing a root child counts.
+root Card is the "first rendered component".
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import time
 from typing import Any
 
 from genui.models.base import ModelRequest, TextDelta, Usage
-from genui.models.card_schema import MINIMAL_CARD_SCHEMA
 from genui.models.config import ProviderConfig
 from genui.models.embedded import EmbeddedProvider
+from genui.ui import Catalog, StreamRepairer
 
 PROMPTS = [
     "Plan a weekend trip to Paris",
@@ -35,43 +35,15 @@ class FirstComponent:
     """Detects the first rendered child component in a stream of model text."""
 
     def __init__(self) -> None:
-        try:
-            from genui.ui import Catalog, StreamRepairer
-
-            catalog: Any = Catalog.default()
-            self.schema: dict[str, Any] = catalog.json_schema()
-            self.system = catalog.system_prompt()
-            self.repairer: Any = StreamRepairer(catalog)
-        except ImportError:
-            self.schema, self.system, self.repairer = MINIMAL_CARD_SCHEMA, "Answer with a UI Card.", None
-        self.raw = ""
-        self.depth_closed = False
+        catalog = Catalog.default()
+        self.schema: dict[str, Any] = catalog.json_schema()
+        self.small_schema: dict[str, Any] = catalog.embedded_schema()
+        self.system = catalog.system_prompt()
+        self.repairer = StreamRepairer(catalog)
 
     def feed(self, delta: str) -> bool:
-        if self.repairer is not None:
-            self.repairer.feed(delta)
-            emitted: str = self.repairer.text
-            return emitted.count("&quot;component&quot;") >= 2
-        self.raw += delta
-        return _root_child_closed(self.raw)
-
-
-def _root_child_closed(raw: str) -> bool:
-    """True once a `}` closes an object at depth 3 (root {, props {, children [ then the child {)."""
-    depth, in_string, escaped = 0, False, False
-    for ch in raw:
-        if in_string:
-            escaped, in_string = (False, in_string) if escaped else (ch == "\\", ch != '"')
-            continue
-        if ch == '"':
-            in_string = True
-        elif ch in "{[":
-            depth += 1
-        elif ch in "}]":
-            depth -= 1
-            if ch == "}" and depth == 3:
-                return True
-    return False
+        self.repairer.feed(delta)
+        return self.repairer.text.count("&quot;component&quot;") >= 2
 
 
 async def one(provider: EmbeddedProvider, prompt: str) -> dict[str, Any]:
@@ -79,6 +51,7 @@ async def one(provider: EmbeddedProvider, prompt: str) -> dict[str, Any]:
     request = ModelRequest(
         messages=[{"role": "system", "content": probe.system}, {"role": "user", "content": prompt}],
         json_schema=probe.schema,
+        small_json_schema=probe.small_schema,
     )
     started = time.perf_counter()
     first_component: float | None = None

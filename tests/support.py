@@ -45,18 +45,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def upstream_settings(data_dir: Path, upstream: ScriptedUpstream, **overrides: Any) -> Settings:
-    """Settings whose only model goes to the scripted upstream through the real OpenAI-compatible provider."""
+def upstream_settings(
+    data_dir: Path, upstream: ScriptedUpstream, *, provider: dict[str, Any] | None = None, **overrides: Any
+) -> Settings:
+    """Settings whose only model goes to the scripted upstream through the real OpenAI-compatible provider
+    (`provider` overrides fields of its ProviderConfig, e.g. timeouts)."""
+    options: dict[str, Any] = {"constrain": "none", "max_retries": 1, "timeout": 10, **(provider or {})}
     base: dict[str, Any] = {
         "data_dir": data_dir,
         "providers": {
             "fake": ProviderConfig(
-                kind="openai",
-                base_url=upstream.base_url,
-                api_key="sk-upstream",
-                constrain="none",
-                max_retries=1,
-                timeout=10,
+                kind="openai", base_url=upstream.base_url, api_key="sk-upstream", **options
             ),
         },
         "models": [ModelConfig(name=FAKE_MODEL, provider="fake", upstream_model="fake-model")],
@@ -164,12 +163,14 @@ class ServerThread(AppServerThread):
 class ServeProcess:
     """`genui serve` as a real process on a free loopback port (stop() it, or use the fixtures that do)."""
 
-    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, *args: str, env: dict[str, str] | None = None, stdout: int = subprocess.DEVNULL
+    ) -> None:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "genui.cli", "serve", "--port", str(port), *args],
-            stdout=subprocess.DEVNULL,
+            stdout=stdout,
             stderr=subprocess.PIPE,
             text=True,
             env={**os.environ, **(env or {})},

@@ -57,6 +57,7 @@ def serve(
 ) -> None:
     """Serve the API, the playground and the docs."""
     from genui import server
+    from genui.api.logs import logging_config
 
     settings = _settings(config, host=host, port=port, workers=workers, no_auth=no_auth)
     try:
@@ -83,7 +84,7 @@ def serve(
         settings.host,
         settings.port,
         settings.workers,
-        log_config=None,
+        log_config=logging_config(settings.log_level),  # JSON lines on stdout, in every worker
         access_log=False,
         proxy_headers=False,
         timeout_graceful_shutdown=10,
@@ -256,6 +257,61 @@ def _add_node(parent: Tree, node: Any) -> None:
     for value in node.values():
         if isinstance(value, dict | list):
             _add_node(target, value)
+
+
+@app.command()
+def fix(
+    file: Annotated[str, typer.Argument(help="The generation to repair: a file, or '-' for stdin.")],
+    library: Annotated[
+        Path | None,
+        typer.Option(
+            "--library",
+            help="Library JSON: toJSONSchema() output or the CLI spec (default: the C1 chat library).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    format: Annotated[
+        str | None, typer.Option("--format", help="v2 (OpenUI Lang) or v1 (C1 JSON); default: detected.")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Repair a generated UI in-process: the program on stdout, the summary on stderr; exit 0 when the
+    result is valid, 1 when it is not, 2 on bad input (docs/repair.md)."""
+    import json
+
+    from genui.errors import ApiError
+    from genui.service.repair import RepairRequest, repair_in_process
+    from genui.service.repair_input import is_blank, resolve_library
+
+    try:
+        if format not in (None, "v1", "v2"):
+            raise ValueError(f"--format must be v1 or v2, not {format!r}")
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+        document = json.loads(library.read_text(encoding="utf-8")) if library is not None else None
+        if is_blank(text):
+            raise ValueError(f"{file} holds no generation to repair")
+        chosen = resolve_library(document, param="--library")
+    except (OSError, ValueError, ApiError) as exc:  # unreadable files, bad JSON, a malformed library
+        err_console.print(f"[red]error:[/red] {getattr(exc, 'message', None) or exc}")
+        raise typer.Exit(2) from None
+    request = RepairRequest(text, format="v1" if format == "v1" else "v2" if format else None, library=chosen)
+    outcome = asyncio.run(repair_in_process(_settings(config), request))
+    if outcome.program is not None:
+        sys.stdout.write(outcome.program)
+    color = {"already_valid": "green", "fixed": "yellow", "fix_failed": "red"}[outcome.status]
+    err_console.print(
+        f"[{color}]{outcome.status}[/{color}] ({outcome.format}): {len(outcome.fixed)} fixed, "
+        f"{len(outcome.unfixed)} left; {outcome.model_attempts} model attempt(s)"
+    )
+    if outcome.fixed or outcome.unfixed:
+        table = Table("", "code", "where", "message")
+        for mark, issues in (("[green]fixed[/green]", outcome.fixed), ("[red]left[/red]", outcome.unfixed)):
+            for issue in issues:
+                where = " ".join(p for p in (issue.component, issue.path, issue.statement_id) if p)
+                table.add_row(mark, issue.code, where, issue.message[:160])
+        err_console.print(table)
+    raise typer.Exit(0 if outcome.valid else 1)
 
 
 @app.command()

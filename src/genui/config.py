@@ -61,6 +61,8 @@ class ModelConfig(BaseModel):
     upstream_model: str
     fallbacks: list[str] = Field(default_factory=list)
     description: str | None = None
+    # The model's context window in tokens: stored Responses history sent upstream is cut to half of it.
+    context_tokens: int = Field(default=128_000, ge=1024)
 
 
 def _default_data_dir() -> Path:
@@ -82,12 +84,28 @@ class Settings(BaseSettings):
     # Any SQLAlchemy async URL; default is a SQLite file in the data directory.
     database_url: str | None = None
 
-    # Local no-auth mode for the playground; refused on a non-loopback bind.
+    # Local no-auth mode for the playground; refused on a non-loopback bind (and per request, on a connection
+    # that did not arrive on a loopback address).
     no_auth: bool = False
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
 
+    # POST /v1/render: body cap (413 above), and renders running at once (each in a worker thread).
+    render_max_bytes: int = Field(default=262_144, ge=1024)
+    render_concurrency: int = Field(default=1, ge=1, le=64)
+    # Origins the playground page may load images from (its CSP); default: none but itself and data: URLs.
+    playground_image_origins: list[str] = Field(default_factory=list)
+    # Who may read /metrics: loopback clients only, any valid API key, everyone, or no one.
+    metrics_access: Literal["loopback", "key", "open", "off"] = "loopback"
+    # An SSE comment line is sent on a stream that has been silent this many seconds.
+    stream_keepalive_seconds: float = Field(default=10.0, gt=0)
+    # Items a conversation may hold; adding beyond it is a 400.
+    max_conversation_items: int = Field(default=10_000, ge=1)
+
     # Rate limits per organization; 0 disables a limit. `redis://host:port` shares them across instances.
     rate_limit_storage: str = "memory://"
+    # When that storage cannot be reached: count in this process's memory until it is back, instead of
+    # refusing limited requests with a 503 (docs/operations.md).
+    rate_limit_fallback_local: bool = False
     requests_per_minute: int = Field(default=0, ge=0)
     input_tokens_per_minute: int = Field(default=0, ge=0)
     output_tokens_per_minute: int = Field(default=0, ge=0)
@@ -97,11 +115,21 @@ class Settings(BaseSettings):
     )
     models: list[ModelConfig] = Field(
         default_factory=lambda: [
-            ModelConfig(name=EMBEDDED_MODEL, provider="embedded", upstream_model="smollm2-135m-instruct")
+            ModelConfig(
+                name=EMBEDDED_MODEL,
+                provider="embedded",
+                upstream_model="smollm2-135m-instruct",
+                context_tokens=4096,
+            )
         ]
     )
     # Target of the `c1-embed-latest` alias; default: the first configured model.
     default_model: str | None = None
+
+    # ---- repair (/v1/autofix, /v1/embed/sanitize, `genui fix`; docs/repair.md) ----
+    # A configured model name for at most two attempts at what deterministic repair leaves; None: no model,
+    # nothing leaves the machine.
+    repair_model: str | None = None
 
     @field_validator("data_dir")
     @classmethod

@@ -42,7 +42,7 @@ def test_unknown_static_asset_is_an_openai_404(server: LiveServer) -> None:
 
 
 def test_render_endpoint(server: LiveServer) -> None:
-    c = httpx.Client(base_url=server.url)
+    c = httpx.Client(base_url=server.url, headers={"authorization": f"Bearer {server.key}"})
     final = c.post("/v1/render", json={"c1": REAL_ANSWER})
     assert final.status_code == 200
     body = final.json()
@@ -52,3 +52,8 @@ def test_render_endpoint(server: LiveServer) -> None:
     assert partial["valid"] is False and "Could not render" not in partial["html"]
     missing = c.post("/v1/render", json={"partial": True})
     assert missing.status_code == 400 and missing.json()["error"]["param"] == "c1"  # never a 422
+
+
+def test_render_needs_a_key(server: LiveServer) -> None:
+    answer = httpx.post(server.url + "/v1/render", json={"c1": REAL_ANSWER})
+    assert answer.status_code == 403 and answer.json()["error"]["code"] == "missing_api_key"

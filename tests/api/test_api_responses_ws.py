@@ -188,25 +188,25 @@ def test_a_message_over_the_body_limit_is_413_and_the_socket_stays_usable(
     completed(fine)
 
 
-def test_a_model_failing_before_any_output_is_an_error_envelope(
+def test_a_model_failing_before_any_output_ends_the_opened_turn_failed(
     live: LiveServer, scripted_upstream: ScriptedUpstream
 ) -> None:
     scripted_upstream.push(Step(status=500), Step(status=500))
     t = target_of(live)
     failed, fine = ws_session(t, [ws_create(t, input="hi"), ws_create(t, input="hi again")])
-    assert failed.envelope is not None and failed.envelope["status"] == 502
+    assert failed.final is not None and failed.final["status"] == "failed"
+    assert [e["type"] for e in failed.events if e["type"] == "error"] == []
     completed(fine)
 
 
-def test_a_refused_request_upstream_is_a_400_envelope_with_its_code(
+def test_a_request_the_upstream_refuses_fails_with_its_code(
     live: LiveServer, scripted_upstream: ScriptedUpstream
 ) -> None:
     scripted_upstream.push(Step(status=400, error_message="too long", error_code="context_length_exceeded"))
     t = target_of(live)
     [turn] = ws_session(t, [ws_create(t, input="a very long story")])
-    assert turn.envelope is not None and turn.envelope["status"] == 400
-    assert turn.envelope["error"]["code"] == "context_length_exceeded"
-    assert turn.envelope["error"]["message"] == "too long"
+    assert turn.final is not None and turn.final["status"] == "failed"
+    assert turn.final["error"] == {"code": "context_length_exceeded", "message": "too long"}
 
 
 def test_a_failure_mid_stream_ends_with_response_failed_and_evicts_what_it_continued(

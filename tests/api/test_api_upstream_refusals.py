@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import openai
 import pytest
-from test_api_responses_support import embed_client
+from test_api_responses_support import embed_client, stream_raw
 
 from fakes.upstream import ScriptedUpstream, Step
 from genui.ui.c1 import parse_c1
@@ -27,27 +27,57 @@ WEATHER = {
 }
 
 
+def refuse(upstream: ScriptedUpstream) -> None:
+    upstream.push(Step(status=400, error_message=TOO_LONG, error_code="context_length_exceeded"))
+
+
+REFUSAL = {
+    "message": TOO_LONG,
+    "type": "invalid_request_error",
+    "param": None,
+    "code": "context_length_exceeded",
+}
+
+
 @pytest.mark.parametrize("api", ["chat", "responses"])
-@pytest.mark.parametrize("stream", [False, True])
 def test_a_refused_request_is_a_400_with_the_upstream_code(
-    server: LiveServer, scripted_upstream: ScriptedUpstream, api: str, stream: bool
+    server: LiveServer, scripted_upstream: ScriptedUpstream, api: str
 ) -> None:
-    scripted_upstream.push(Step(status=400, error_message=TOO_LONG, error_code="context_length_exceeded"))
+    refuse(scripted_upstream)
     client = embed_client(server)
     with pytest.raises(openai.BadRequestError) as refused:
         if api == "chat":
             messages: Any = [{"role": "user", "content": "a long story"}]
-            client.chat.completions.create(model=FAKE_MODEL, messages=messages, stream=stream)
+            client.chat.completions.create(model=FAKE_MODEL, messages=messages)
         else:
-            client.responses.create(model=FAKE_MODEL, input="a long story", stream=stream)
-    assert refused.value.status_code == 400
-    assert refused.value.body == {  # type: ignore[comparison-overlap]
-        "message": TOO_LONG,
-        "type": "invalid_request_error",
-        "param": None,
-        "code": "context_length_exceeded",
-    }
+            client.responses.create(model=FAKE_MODEL, input="a long story")
+    assert refused.value.status_code == 400 and refused.value.body == REFUSAL  # type: ignore[comparison-overlap]
     assert len(scripted_upstream.requests) == 1  # neither retried nor sent to a fallback
+
+
+def test_a_refused_chat_stream_ends_with_the_upstream_error(
+    server: LiveServer, scripted_upstream: ScriptedUpstream
+) -> None:
+    refuse(scripted_upstream)
+    stream = embed_client(server).chat.completions.create(
+        model=FAKE_MODEL, messages=[{"role": "user", "content": "a long story"}], stream=True
+    )
+    with pytest.raises(openai.APIError) as refused:
+        for _ in stream:
+            pass
+    assert refused.value.body == REFUSAL  # type: ignore[comparison-overlap]
+
+
+def test_a_refused_response_stream_fails_with_the_upstream_code(
+    server: LiveServer, scripted_upstream: ScriptedUpstream
+) -> None:
+    refuse(scripted_upstream)
+    events = stream_raw(server, {"input": "a long story"})
+    error, failed = events[-2:]
+    assert error["type"] == "error" and error["error"]["code"] == "context_length_exceeded"
+    assert error["error"]["message"] == TOO_LONG
+    assert failed["type"] == "response.failed"
+    assert failed["response"]["error"] == {"code": "context_length_exceeded", "message": TOO_LONG}
 
 
 def rogue(*names: str) -> Step:

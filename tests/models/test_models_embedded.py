@@ -11,18 +11,14 @@ import jsonschema
 import pytest
 
 from genui.models.base import Finish, ModelEvent, ModelRequest, TextDelta, UpstreamError, Usage
-from genui.models.card_schema import MINIMAL_CARD_SCHEMA
 from genui.models.config import ProviderConfig
 from genui.models.embedded import EmbeddedProvider, default_model_path
+from genui.ui import Catalog
 
-try:
-    from genui.ui import Catalog
-
-    CATALOG: Any = Catalog.default()
-    SCHEMA: dict[str, Any] = CATALOG.json_schema()
-    SYSTEM = CATALOG.system_prompt()
-except ImportError:  # genui.ui is written in parallel; fall back to a hand-written Card schema
-    CATALOG, SCHEMA, SYSTEM = None, MINIMAL_CARD_SCHEMA, "Answer with a UI Card as JSON."
+CATALOG = Catalog.default()
+SCHEMA: dict[str, Any] = CATALOG.json_schema()
+SMALL_SCHEMA: dict[str, Any] = CATALOG.embedded_schema()
+SYSTEM = CATALOG.system_prompt()
 
 PROMPTS = [
     "Plan a weekend trip to Paris",
@@ -33,10 +29,14 @@ PROMPTS = [
 ]
 
 
-def request(prompt: str, schema: dict[str, Any] | None = SCHEMA) -> ModelRequest:
+def request(
+    prompt: str, schema: dict[str, Any] | None = SCHEMA, small: dict[str, Any] | None = SMALL_SCHEMA
+) -> ModelRequest:
+    """A request as the service builds it: the catalog's schema, its small-model schema."""
     return ModelRequest(
         messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}],
         json_schema=schema,
+        small_json_schema=small,
     )
 
 
@@ -78,9 +78,9 @@ async def test_answers_are_valid_card_json(provider: EmbeddedProvider, prompt: s
     text = "".join(e.text for e in events if isinstance(e, TextDelta))
     node = json.loads(text)
     assert node["component"] == "Card" and isinstance(node["props"]["children"], list)
+    jsonschema.validate(node, SMALL_SCHEMA)
     jsonschema.validate(node, SCHEMA)
-    if CATALOG is not None:
-        assert CATALOG.repair_tree(node)["component"] == "Card"
+    assert CATALOG.repair_tree(node)["component"] == "Card"
     usage = [e for e in events if isinstance(e, Usage)]
     assert len(usage) == 1 and usage[0].input_tokens > 20 and usage[0].output_tokens > 5
     assert events[-1] == Finish("stop")
@@ -89,15 +89,20 @@ async def test_answers_are_valid_card_json(provider: EmbeddedProvider, prompt: s
 
 @pytest.mark.slow
 @pytest.mark.timeout(120)
-async def test_no_schema_uses_the_minimal_card_grammar(provider: EmbeddedProvider) -> None:
-    text = "".join(
-        [
-            e.text
-            async for e in provider.stream("m", request("Say hello", schema=None))
-            if isinstance(e, TextDelta)
-        ]
+async def test_a_schema_llama_cpp_refuses_falls_back_and_no_schema_gives_json(
+    provider: EmbeddedProvider,
+) -> None:
+    refused = {"type": "string", "pattern": "[a-z]+"}  # the grammar converter takes anchored patterns only
+    fallback = ModelRequest(
+        messages=[{"role": "user", "content": "Say hello"}],
+        small_json_schema=refused,
+        fallback_json_schema=SMALL_SCHEMA,
     )
-    jsonschema.validate(json.loads(text), MINIMAL_CARD_SCHEMA)
+    text = "".join([e.text async for e in provider.stream("m", fallback) if isinstance(e, TextDelta)])
+    jsonschema.validate(json.loads(text), SMALL_SCHEMA)
+    bare = request("Say hello", schema=None, small=None)
+    text = "".join([e.text async for e in provider.stream("m", bare) if isinstance(e, TextDelta)])
+    assert isinstance(json.loads(text), dict)
 
 
 @pytest.mark.slow

@@ -14,10 +14,10 @@ import httpx
 import pytest
 
 from genui.models.base import Finish, ModelRequest, TextDelta, ToolCallDelta, Usage
-from genui.models.card_schema import MINIMAL_CARD_SCHEMA
 from genui.models.config import ProviderConfig
 from genui.models.embedded import default_model_path
 from genui.models.openai_compat import OpenAICompatProvider
+from genui.ui import Catalog
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
@@ -93,7 +93,7 @@ def card_request(prompt: str) -> ModelRequest:
             {"role": "system", "content": "Answer with a JSON UI card."},
             {"role": "user", "content": prompt},
         ],
-        json_schema=MINIMAL_CARD_SCHEMA,
+        json_schema=Catalog.default().embedded_schema(),  # small: a 135M model decodes it quickly
         max_tokens=400,
         temperature=0.3,
     )

@@ -1,27 +1,44 @@
-"""Grammar generation (control characters, nesting), OpenAI strict schemas, the embedded slim schema."""
+"""Grammar generation (control characters, nesting), OpenAI strict schemas (the catalog's small-model schema:
+tests/ui/test_ui_slim.py)."""
 
 from __future__ import annotations
 
-import copy
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import jsonschema
 import pytest
 
-from genui.models.card_schema import MINIMAL_CARD_SCHEMA
-from genui.models.grammar import collapse_optional_chains, fix_char_rule, schema_key, schema_to_gbnf
-from genui.models.messages import component_names
-from genui.models.slim import EMBEDDED_COMPONENTS, slim_schema
+from genui.models.grammar import (
+    collapse_optional_chains,
+    fix_char_rule,
+    grammar_for,
+    schema_key,
+    schema_to_gbnf,
+)
 from genui.models.strict import strict_schema
+from genui.ui import Catalog
 
-try:
-    from genui.ui import Catalog
+CATALOG = Catalog.default()
+CATALOG_SCHEMA: dict[str, Any] = CATALOG.json_schema()
 
-    CATALOG_SCHEMA: dict[str, Any] = Catalog.default().json_schema()
-except ImportError:  # genui.ui is written in parallel; the minimal schema keeps these tests meaningful
-    CATALOG_SCHEMA = MINIMAL_CARD_SCHEMA
+
+def schema_nodes(schema: Any) -> list[dict[str, Any]]:
+    """Every schema object inside a schema (not the property-name maps that hold them)."""
+    if not isinstance(schema, dict):
+        return []
+    found = [schema]
+    for key in ("properties", "$defs"):
+        for sub in (schema.get(key) or {}).values():
+            found += schema_nodes(sub)
+    for key in ("anyOf", "allOf", "prefixItems"):
+        for sub in schema.get(key) or []:
+            found += schema_nodes(sub)
+    for key in ("items", "additionalProperties"):
+        found += schema_nodes(schema.get(key))
+    return found
 
 
 def char_rule(gbnf: str) -> str:
@@ -55,7 +72,9 @@ def test_catalog_grammar_has_no_deep_nesting() -> None:
     assert schema_key(CATALOG_SCHEMA) == schema_key(json.loads(json.dumps(CATALOG_SCHEMA, sort_keys=True)))
 
 
-def test_catalog_grammar_is_accepted_by_llama_cpp() -> None:
+@pytest.fixture(scope="module")
+def vocab() -> Iterator[Any]:
+    """The embedded model's vocabulary alone (no weights): enough for llama.cpp to check a grammar."""
     import llama_cpp
 
     from genui.models.embedded import default_model_path
@@ -66,13 +85,25 @@ def test_catalog_grammar_is_accepted_by_llama_cpp() -> None:
     params.vocab_only = True
     model = llama_cpp.llama_model_load_from_file(str(path).encode(), params)
     try:
-        vocab = llama_cpp.llama_model_get_vocab(model)
-        for schema in (CATALOG_SCHEMA, slim_schema(CATALOG_SCHEMA), MINIMAL_CARD_SCHEMA):
-            sampler = llama_cpp.llama_sampler_init_grammar(vocab, schema_to_gbnf(schema).encode(), b"root")
-            assert sampler, "llama.cpp refused the grammar"
-            llama_cpp.llama_sampler_free(sampler)
+        yield llama_cpp.llama_model_get_vocab(model)
     finally:
         llama_cpp.llama_model_free(model)
+
+
+def test_catalog_grammar_is_accepted_by_llama_cpp(vocab: Any) -> None:
+    import llama_cpp
+
+    # the small schema is also the service's fallback when metadata.thesys makes a grammar llama.cpp refuses
+    for schema in (CATALOG_SCHEMA, CATALOG.embedded_schema()):
+        sampler = llama_cpp.llama_sampler_init_grammar(vocab, schema_to_gbnf(schema).encode(), b"root")
+        assert sampler, "llama.cpp refused the grammar"
+        llama_cpp.llama_sampler_free(sampler)
+
+
+def test_a_schema_without_a_grammar_is_a_value_error(vocab: Any) -> None:
+    # llama-cpp-python's converter asserts on an unanchored pattern; the provider then tries its fallback
+    with pytest.raises(ValueError, match="cannot be written as a grammar"):
+        grammar_for({"type": "string", "pattern": "[a-z]+"}, vocab)
 
 
 def test_strict_schema_makes_optional_props_nullable_and_required() -> None:
@@ -94,8 +125,11 @@ def test_strict_schema_makes_optional_props_nullable_and_required() -> None:
 
 def test_strict_schema_of_the_catalog_is_strict_everywhere() -> None:
     strict = strict_schema(CATALOG_SCHEMA)
-    if strict is None:  # open maps: the provider then sends it non-strict
-        return
+    assert strict is not None  # the stock catalog has no open maps
+    jsonschema.Draft202012Validator.check_schema(strict)
+    assert "x-kind" not in json.dumps(strict) and "x-default" not in json.dumps(strict)
+    assert strict["properties"]["component"] == {"const": "Card", "type": "string"}
+    assert all("maxLength" not in node and "maxItems" not in node for node in schema_nodes(strict))
 
     def check(node: Any) -> None:
         if isinstance(node, dict):
@@ -112,37 +146,6 @@ def test_strict_schema_of_the_catalog_is_strict_everywhere() -> None:
     check(strict)
 
 
-def test_slim_schema_output_is_valid_for_the_full_schema() -> None:
-    slim = slim_schema(CATALOG_SCHEMA)
-    names = set(component_names(slim))
-    assert "Header" in names and "TextContent" in names
-    assert names <= EMBEDDED_COMPONENTS | (set(component_names(CATALOG_SCHEMA)) - {"Form", "CarouselV2"})
-    assert "Form" not in names
-    sample = {
-        "component": "Card",
-        "props": {
-            "children": [
-                {"component": "Header", "props": {"title": "Hi"}},
-                {"component": "TextContent", "props": {"textMarkdown": "Body"}},
-            ]
-        },
-    }
-    jsonschema.validate(sample, slim)
-    jsonschema.validate(sample, CATALOG_SCHEMA)
-    assert copy.deepcopy(CATALOG_SCHEMA) == CATALOG_SCHEMA  # not mutated
-
-
-def test_slim_schema_caps_arrays_and_strings() -> None:
-    schema = {
-        "type": "object",
-        "properties": {
-            "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 50},
-            "name": {"type": "string"},
-            "note": {"type": "string"},
-        },
-        "required": ["tags", "name"],
-    }
-    slim = slim_schema(schema)
-    assert slim["properties"]["tags"]["maxItems"] == 3
-    assert slim["properties"]["tags"]["items"]["maxLength"] == 120
-    assert set(slim["properties"]) == {"tags", "name"}
+def test_repair_drops_nulls_that_openai_strict_decoding_produces() -> None:
+    header = {"component": "Header", "props": {"title": "t", "subtitle": None, "actions": None}}
+    assert CATALOG.repair_node(header) == {"component": "Header", "props": {"title": "t"}}

@@ -180,6 +180,25 @@ def test_truncated_stream_parses() -> None:
     assert message.content is None
 
 
+def test_a_streamed_prefix_loses_what_is_cut_in_half() -> None:
+    wire = write_thinkitem("Thinking", 'say "hi"', ephemeral=True) + write_custommarkdown('a "b" c')
+    cut_entity = wire[: wire.rindex("&quot;") + 4]  # ends with "&quo"
+    assert parse_c1(cut_entity, partial=True).parts[-1].body == 'a "b'
+    assert parse_c1(cut_entity).parts[-1].body == 'a "b&quo'  # read as a whole message: kept as it is
+    cut_close = wire[:-6]  # ends with "</cust"
+    assert parse_c1(cut_close, partial=True).parts[-1].body == 'a "b" c'
+    think = wire[: wire.index("</thinkitemcontent>") + 5]  # ends with "</thi"
+    item = parse_c1(think, partial=True).parts[0]
+    assert item.data == {"title": "Thinking", "content": 'say "hi"'} and not item.complete
+    stray = parse_c1(write_content(CARD) + "<conte", partial=True)
+    assert [p.kind for p in stray.parts] == ["content"] and stray.parts[0].data == {
+        "component": CARD,
+        "error": None,
+    }
+    quoted = parse_c1("<content thesys='true' version='2'>x = 1</content>")
+    assert quoted.parts[0].kind == "content" and quoted.parts[0].attrs == {"thesys": "true", "version": "2"}
+
+
 PIECES = st.sampled_from(
     [
         *"<>/&;\"'= abc{}[]:,",
@@ -200,5 +219,6 @@ PIECES = st.sampled_from(
 @given(st.lists(PIECES, max_size=40).map("".join), st.sampled_from(["user", "assistant", "system", "tool"]))
 def test_garbage_never_raises(text: str, role: str) -> None:
     parse_c1(text)
+    parse_c1(text, partial=True)
     strip_ephemeral(text)
     assert isinstance(to_model_text(text, role), str)

@@ -337,7 +337,15 @@ def test_unsafe_urls_are_removed(url: str) -> None:
     "url", ["https://example.com/a?b=c#d", "http://x.org", "mailto:a@b.c", "/relative/path", "page.html"]
 )
 def test_safe_urls_are_kept(url: str) -> None:
-    assert repaired(node("Image", alt="x", src=url))[0] == node("Image", alt="x", src=url)
+    link = node("Button", children="Go", name="go", action={"type": "open_url", "props": {"url": url}})
+    assert repaired(node("ButtonGroup", children=[link]))[0] == node("ButtonGroup", children=[link])
+    if not url.startswith("mailto:"):  # an image source is http(s) or relative only
+        assert repaired(node("Image", alt="x", src=url))[0] == node("Image", alt="x", src=url)
+
+
+def test_image_sources_refuse_mailto() -> None:
+    result, repairs = repaired(node("Image", alt="x", src="mailto:a@b.c"))
+    assert result == node("Image", alt="x") and "removed unsafe URL" in repairs
 
 
 def test_markdown_is_neutralised() -> None:

@@ -47,7 +47,7 @@ def schema_objects(schema: Any) -> list[dict[str, Any]]:
     return found
 
 
-@pytest.mark.parametrize("view", ["json_schema", "validation_schema", "openai_strict_schema"])
+@pytest.mark.parametrize("view", ["json_schema", "validation_schema", "embedded_schema"])
 def test_schemas_are_valid_json_schema_without_private_keys(view: str) -> None:
     schema = getattr(CATALOG, view)()
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -152,19 +152,6 @@ def test_schema_follows_include_exclude_and_custom() -> None:
     jsonschema.validate({"component": "Card", "props": {"children": [poll]}}, schema)
     assert catalog.repair_node(poll) == poll
     assert "Layout" in CATALOG.validation_schema()["$defs"]  # the stock catalog is untouched
-
-
-def test_openai_strict_schema_requires_every_property() -> None:
-    for obj in schema_objects(CATALOG.openai_strict_schema()):
-        if "properties" in obj:
-            assert set(obj["required"]) == set(obj["properties"])
-            assert obj["additionalProperties"] is False
-        assert "maxLength" not in obj
-
-
-def test_repair_drops_nulls_that_openai_strict_decoding_produces() -> None:
-    header = {"component": "Header", "props": {"title": "t", "subtitle": None, "actions": None}}
-    assert CATALOG.repair_node(header) == node("Header", title="t")
 
 
 def test_schema_getters_return_fresh_copies() -> None:

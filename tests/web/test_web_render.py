@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 
@@ -19,9 +20,11 @@ from web_c1_samples import (
     sample,
 )
 
+import genui.ui.client
 from genui.ui.c1 import write_content, write_custommarkdown, write_thinkitem
+from genui.ui.client import known_components
 from genui.web import C1Html, render_html, render_page, render_result
-from genui.web.lenient_json import close_json, loads_prefix
+from genui.web.components import DRAWINGS, check_drawings
 from genui.web.render import COULD_NOT_RENDER
 
 ERROR_MARKERS = (COULD_NOT_RENDER, "gu-note", "Error while generating")
@@ -251,34 +254,11 @@ def test_v0_chart_rows_become_series() -> None:
     assert "a: Jan 1, Feb 3; b: Jan 2, Feb 4" in html
 
 
-@pytest.mark.parametrize(
-    ("prefix", "expected"),
-    [
-        ('{"a": "hel', {"a": "hel"}),
-        ('{"a": [1, 2', {"a": [1, 2]}),
-        ('{"a": [1, 2,', {"a": [1, 2]}),
-        ('{"a": 1, "b"', None),
-        ('{"a": 1, "b":', None),
-        ('{"a": 1, "b": tr', None),
-        ('{"a": 1, "b": true', {"a": 1, "b": True}),
-        ('{"a": 1.', None),
-        ('{"a": "x\\', {"a": "x"}),
-        ('{"a": "x\\u00', {"a": "x"}),
-        ('{"ke', None),
-        ("", None),
-        ('{"a": {"b": [{"c": "d"}]}}', {"a": {"b": [{"c": "d"}]}}),
-    ],
-)
-def test_close_json(prefix: str, expected: object) -> None:
-    assert loads_prefix(prefix) == expected
-
-
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet='<>&;"{}[]:,\\ abcontesthy=/0123456789quot', max_size=200))
 def test_renderer_never_raises_on_garbage(text: str) -> None:
     render_html(text, partial=True)
     render_html(text)
-    close_json(text)
 
 
 @settings(max_examples=60, deadline=None)
@@ -303,3 +283,23 @@ def test_render_page_is_self_contained() -> None:
 def test_notebook_repr() -> None:
     html = C1Html(REAL_ANSWER)._repr_html_()
     assert "<style>" in html and "Quarterly revenue vs cost" in html
+
+
+def test_the_renderer_draws_every_component_a_client_draws() -> None:
+    assert known_components() <= DRAWINGS.keys()
+    check_drawings(known_components())
+    with pytest.raises(RuntimeError, match="NewWidget"):
+        check_drawings([*known_components(), "NewWidget"])
+
+
+def test_the_renderer_refuses_to_start_without_a_drawing_for_a_catalog_component(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    module = importlib.import_module("genui.web.components")
+    monkeypatch.setattr(genui.ui.client, "known_components", lambda: frozenset({*DRAWINGS, "NewWidget"}))
+    try:
+        with pytest.raises(RuntimeError, match="NewWidget"):
+            importlib.reload(module)
+    finally:
+        monkeypatch.undo()
+        importlib.reload(module)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from genui.web.entities import escape
+from genui.ui.c1 import escape
 
 
 def node(component: str, /, **props: Any) -> dict[str, Any]:

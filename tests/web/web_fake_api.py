@@ -17,8 +17,11 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from genui.api.playground import router
+from genui.api.deps import authenticate
+from genui.api.playground import router_for
+from genui.config import Settings
 from genui.errors import ApiError
+from genui.service.accounting import Caller
 
 
 @dataclass
@@ -33,7 +36,8 @@ class FakeState:
 
 def make_app(state: FakeState) -> FastAPI:
     app = FastAPI()
-    app.include_router(router)
+    app.include_router(router_for(Settings()))
+    app.dependency_overrides[authenticate] = lambda: Caller(org_id="test", key_id=None)
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:

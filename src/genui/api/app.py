@@ -15,8 +15,10 @@ from genui.api import (
     chat,
     conversations,
     conversations_root,
+    docs,
     models,
     playground,
+    repair,
     responses,
     responses_compact,
     responses_ws,
@@ -24,8 +26,11 @@ from genui.api import (
 from genui.api.deps import LOCAL_ORG, AppState
 from genui.api.errors import install_error_handlers
 from genui.api.fastlane import FastLane
+from genui.api.guard import LocalOnly
 from genui.api.middleware import RequestContext
+from genui.api.openapi import install_openapi
 from genui.config import Settings, check_no_auth
+from genui.errors import ApiError
 from genui.limits.ratelimit import RateLimiter
 from genui.limits.usage import UsageRecorder
 from genui.models.registry import ModelRegistry
@@ -33,6 +38,7 @@ from genui.models.router import Router
 from genui.service.accounting import Accounting
 from genui.service.chat import ChatService
 from genui.service.conversations import ConversationService
+from genui.service.repair import RepairService
 from genui.service.responses import ResponseService
 from genui.service.turn import TurnRunner
 from genui.store import (
@@ -55,6 +61,7 @@ async def build_state(settings: Settings) -> AppState:
         requests_per_minute=settings.requests_per_minute,
         input_tokens_per_minute=settings.input_tokens_per_minute,
         output_tokens_per_minute=settings.output_tokens_per_minute,
+        fallback_to_local=settings.rate_limit_fallback_local,
     )
     recorder = UsageRecorder(UsageRepository(db).record_many)
     runner = TurnRunner(registry, router)
@@ -68,13 +75,31 @@ async def build_state(settings: Settings) -> AppState:
         router=router,
         limiter=limiter,
         recorder=recorder,
+        accounting=accounting,
         chat=ChatService(runner, accounting),
-        responses=ResponseService(runner, accounting, ResponseRepository(db), conversations),
-        conversations=ConversationService(conversations),
+        responses=ResponseService(
+            runner,
+            accounting,
+            ResponseRepository(db),
+            conversations,
+            max_conversation_items=settings.max_conversation_items,
+        ),
+        conversations=ConversationService(conversations, max_items=settings.max_conversation_items),
+        repair=repair_service(settings, registry, router, accounting),
     )
     if settings.no_auth:
         state.local_org_id = await keys.ensure_org(LOCAL_ORG)
     return state
+
+
+def repair_service(
+    settings: Settings, registry: ModelRegistry, router: Router, accounting: Accounting
+) -> RepairService:
+    """The repair service; a `repair_model` that names no configured model stops the start-up."""
+    try:
+        return RepairService.from_settings(settings.repair_model, registry, router, accounting)
+    except ApiError as exc:
+        raise ValueError(f"the repair_model setting is not usable: {exc.message}") from None
 
 
 async def close_state(state: AppState) -> None:
@@ -90,7 +115,9 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     api = create_api(settings)
     hot = [chat.create_chat_completion, responses.create_response]
     lane = FastLane(api, [chat.router, responses.router], hot)
-    return RequestContext(lane, max_body_bytes=settings.max_body_bytes)
+    # Without keys, only this machine's own requests are served (see api.guard).
+    inner: ASGIApp = LocalOnly(lane) if settings.no_auth else lane
+    return RequestContext(inner, max_body_bytes=settings.max_body_bytes)
 
 
 def create_api(settings: Settings) -> FastAPI:
@@ -114,11 +141,15 @@ def create_api(settings: Settings) -> FastAPI:
         version=__version__,
         description="Open Generative UI API server, wire-compatible with the Thesys C1 API.",
         lifespan=lifespan,
+        docs_url=None,  # served by api.docs from local assets; no ReDoc (it would load from a CDN)
+        redoc_url=None,
     )
     install_error_handlers(app)
-    for module in (chat, responses, conversations, models, admin, playground):
+    for module in (chat, responses, conversations, models, admin, docs, repair):
         app.include_router(module.router)
     # the Responses extras (compaction, WebSocket mode) and the Conversations API at the root (C1's client)
     for module in (responses_compact, responses_ws, conversations_root):
         app.include_router(module.router)
+    app.include_router(playground.router_for(settings))
+    install_openapi(app)
     return app

@@ -11,11 +11,14 @@ from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 
-from genui.api.body import parse_body
+from genui.api.access import note_run
+from genui.api.body import read_body
 from genui.api.deps import authenticate, get_state
 from genui.api.errors import from_upstream, json_response
+from genui.api.openapi import MODEL_CALL, errors, json_body
+from genui.api.sse import EventStream
 from genui.errors import ApiError
 from genui.models.base import Finish, ToolCallDelta, UpstreamError, Usage
 from genui.service.chat import ChatRequest, ChatResult, ChatRun, check_chat_request
@@ -23,10 +26,6 @@ from genui.service.turn import TextOut
 
 log = logging.getLogger("genui.chat")
 router = APIRouter(tags=["chat"])
-
-
-def parse_chat_request(raw: bytes) -> ChatRequest:
-    return check_chat_request(parse_body(ChatRequest, raw))
 
 
 def usage_body(usage: Usage) -> dict[str, Any]:
@@ -44,22 +43,24 @@ def usage_body(usage: Usage) -> dict[str, Any]:
     }
 
 
-@router.post("/v1/embed/chat/completions")
+@router.post(
+    "/v1/embed/chat/completions", openapi_extra=json_body(ChatRequest), responses=errors(*MODEL_CALL)
+)
 @router.post("/v1/chat/completions", include_in_schema=False)
 async def create_chat_completion(request: Request) -> Response:
     """Served by `FastLane` (it takes only the request: the key is checked here, not by a dependency)."""
     caller = await authenticate(request)
-    req = parse_chat_request(await request.body())
-    run = await get_state(request).chat.start(req, caller)
+    req = check_chat_request(await read_body(request, ChatRequest))
+    state = get_state(request)
+    run = await state.chat.start(req, caller)
+    note_run(request, run)
     completion_id = "chatcmpl-" + secrets.token_urlsafe(18)
     created = int(time.time())
     if req.stream:
+        # Accepted (key, body, limits, model): the stream opens now; a later failure is its last frame.
         include_usage = bool(req.stream_options and req.stream_options.include_usage)
-        # An upstream failure before any output propagates to the app's handler: a real 502/503/504.
-        await run.open()
         stream = _stream(run, completion_id, created, include_usage)
-        headers = {**run.headers, "cache-control": "no-cache", "x-accel-buffering": "no"}
-        return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
+        return EventStream(stream, keepalive=state.settings.stream_keepalive_seconds, headers=run.headers)
     result = await run.complete()
     return json_response(_completion(result, completion_id, created, run.model_name), headers=run.headers)
 

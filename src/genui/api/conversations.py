@@ -8,9 +8,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from genui.api.body import parse_body
+from genui.api.body import read_body
 from genui.api.deps import authenticate, get_state
 from genui.api.errors import json_response
+from genui.api.openapi import READ, WRITE, errors, json_body
 from genui.service.accounting import Caller
 from genui.service.conversations import AddItems, ConversationService, CreateConversation, UpdateConversation
 
@@ -22,41 +23,49 @@ def service(request: Request) -> ConversationService:
     return get_state(request).conversations
 
 
-@router.post("/v1/conversations")
+@router.post(
+    "/v1/conversations", openapi_extra=json_body(CreateConversation, required=False), responses=errors(*WRITE)
+)
 @router.post("/v1/embed/conversations", include_in_schema=False)
 async def create_conversation(request: Request, who: Who) -> Response:
-    body = parse_body(CreateConversation, await request.body(), allow_empty=True)
+    body = await read_body(request, CreateConversation, allow_empty=True)
     return json_response((await service(request).create(body, who)).body())
 
 
-@router.get("/v1/conversations/{conversation_id}")
+@router.get("/v1/conversations/{conversation_id}", responses=errors(*READ))
 @router.get("/v1/embed/conversations/{conversation_id}", include_in_schema=False)
 async def get_conversation(request: Request, conversation_id: str, who: Who) -> Response:
     return json_response((await service(request).get(conversation_id, who)).body())
 
 
-@router.post("/v1/conversations/{conversation_id}")
+@router.post(
+    "/v1/conversations/{conversation_id}",
+    openapi_extra=json_body(UpdateConversation),
+    responses=errors(*WRITE),
+)
 @router.post("/v1/embed/conversations/{conversation_id}", include_in_schema=False)
 async def update_conversation(request: Request, conversation_id: str, who: Who) -> Response:
-    body = parse_body(UpdateConversation, await request.body())
+    body = await read_body(request, UpdateConversation)
     return json_response((await service(request).update(conversation_id, body, who)).body())
 
 
-@router.delete("/v1/conversations/{conversation_id}")
+@router.delete("/v1/conversations/{conversation_id}", responses=errors(*READ))
 @router.delete("/v1/embed/conversations/{conversation_id}", include_in_schema=False)
 async def delete_conversation(request: Request, conversation_id: str, who: Who) -> Response:
     await service(request).delete(conversation_id, who)
     return json_response({"id": conversation_id, "object": "conversation.deleted", "deleted": True})
 
 
-@router.post("/v1/conversations/{conversation_id}/items")
+@router.post(
+    "/v1/conversations/{conversation_id}/items", openapi_extra=json_body(AddItems), responses=errors(*WRITE)
+)
 @router.post("/v1/embed/conversations/{conversation_id}/items", include_in_schema=False)
 async def add_items(request: Request, conversation_id: str, who: Who) -> Response:
-    body = parse_body(AddItems, await request.body())
+    body = await read_body(request, AddItems)
     return json_response((await service(request).add_items(conversation_id, body, who)).body())
 
 
-@router.get("/v1/conversations/{conversation_id}/items")
+@router.get("/v1/conversations/{conversation_id}/items", responses=errors(400, *READ))
 @router.get("/v1/embed/conversations/{conversation_id}/items", include_in_schema=False)
 async def list_items(
     request: Request,
@@ -70,13 +79,13 @@ async def list_items(
     return json_response(page.body())
 
 
-@router.get("/v1/conversations/{conversation_id}/items/{item_id}")
+@router.get("/v1/conversations/{conversation_id}/items/{item_id}", responses=errors(*READ))
 @router.get("/v1/embed/conversations/{conversation_id}/items/{item_id}", include_in_schema=False)
 async def get_item(request: Request, conversation_id: str, item_id: str, who: Who) -> Response:
     return json_response(await service(request).get_item(conversation_id, item_id, who))
 
 
-@router.delete("/v1/conversations/{conversation_id}/items/{item_id}")
+@router.delete("/v1/conversations/{conversation_id}/items/{item_id}", responses=errors(*READ))
 @router.delete("/v1/embed/conversations/{conversation_id}/items/{item_id}", include_in_schema=False)
 async def delete_item(request: Request, conversation_id: str, item_id: str, who: Who) -> Response:
     return json_response((await service(request).delete_item(conversation_id, item_id, who)).body())

@@ -10,15 +10,17 @@ from dataclasses import dataclass, field
 
 from starlette.requests import HTTPConnection
 
+from genui.api.access import note_caller
 from genui.config import Settings
 from genui.errors import ApiError
 from genui.limits.ratelimit import RateLimiter
 from genui.limits.usage import UsageRecorder
 from genui.models.registry import ModelRegistry
 from genui.models.router import Router
-from genui.service.accounting import Caller
+from genui.service.accounting import Accounting, Caller
 from genui.service.chat import ChatService
 from genui.service.conversations import ConversationService
+from genui.service.repair import RepairService
 from genui.service.responses import ResponseService
 from genui.store import Database, KeyRepository
 
@@ -67,9 +69,11 @@ class AppState:
     router: Router
     limiter: RateLimiter
     recorder: UsageRecorder
+    accounting: Accounting
     chat: ChatService
     responses: ResponseService
     conversations: ConversationService
+    repair: RepairService
     local_org_id: str | None = None
     key_cache: KeyCache = field(default_factory=KeyCache)
 
@@ -90,8 +94,14 @@ def bearer_token(request: HTTPConnection) -> str | None:
 
 
 async def authenticate(request: HTTPConnection) -> Caller:
-    """The organization and key behind the request, or a 403 in the OpenAI shape (a FastAPI dependency; the
-    fast-lane endpoints and the WebSocket upgrade call it themselves)."""
+    """The organization and key behind the request (noted for the access log), or a 403 in the OpenAI shape
+    (a FastAPI dependency; the fast-lane endpoints and the WebSocket upgrade call it themselves)."""
+    caller = await _caller(request)
+    note_caller(request, caller)
+    return caller
+
+
+async def _caller(request: HTTPConnection) -> Caller:
     state = get_state(request)
     token = bearer_token(request)
     found: Caller | None = None

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute, APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from genui.api.errors import response_for
 
@@ -49,4 +49,25 @@ class FastLane:
                     response = await response_for(request, exc)
                 await response(scope, receive, send)
                 return
-        await self.app(scope, receive, send)
+        await self._routed(scope, receive, send)
+
+    async def _routed(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """FastAPI's routing. Starlette re-raises an unexpected error after its handler sent the 500, and the
+        server then drops the connection: the error ends here instead, and the connection stays usable."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:
+                return  # answered already (the 500 was logged by `response_for`)
+            response = await response_for(Request(scope, receive), exc)
+            await response(scope, receive, send)

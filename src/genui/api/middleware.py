@@ -1,24 +1,27 @@
-"""Pure ASGI middleware (cheaper than BaseHTTPMiddleware on the hot path): request id, JSON access log,
-metrics, and the request body limit."""
+"""Pure ASGI middleware (cheaper than BaseHTTPMiddleware on the hot path): request id, the request body limit,
+security headers, metrics, and one JSON access-log line per request."""
 
 from __future__ import annotations
 
 import logging
 import secrets
 import time
-from typing import Any
 
-import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from genui.api.access import SCOPE_KEY, AccessRecord
+from genui.api.errors import error_response
 from genui.api.metrics import LATENCY, REQUESTS
 from genui.errors import ApiError
 
 access_log = logging.getLogger("genui.access")
+# On every answer: a browser must never guess another content type than the one sent.
+SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff")]
 
 
 class RequestContext:
-    """Sets `x-request-id`, enforces the body limit (413), logs one JSON line and counts each request."""
+    """Sets `x-request-id` and the security headers, enforces the body limit (413), counts each request and
+    logs one JSON line for it."""
 
     def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
         self.app = app
@@ -29,14 +32,10 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        request_id = _header(scope, b"x-request-id") or "req_" + secrets.token_hex(12)
+        record = AccessRecord(request_id=_header(scope, b"x-request-id") or "req_" + secrets.token_hex(12))
+        scope[SCOPE_KEY] = record
         status = 500
         limit = self.max_body_bytes
-        declared = _header(scope, b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            await _send_error(send, _too_large(limit), request_id)
-            self._done(scope, 413, started, request_id)
-            return
         received = 0
 
         async def limited_receive() -> Message:
@@ -52,29 +51,47 @@ class RequestContext:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", record.request_id.encode()),
+                    *SECURITY_HEADERS,
+                ]
                 LATENCY.labels(_route(scope)).observe(time.perf_counter() - started)
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, send_with_id)
+            declared = _header(scope, b"content-length")
+            if declared is not None and declared.isdigit() and int(declared) > limit:
+                record.error_code = "request_too_large"
+                await error_response(_too_large(limit))(scope, receive, send_with_id)
+            else:
+                await self.app(scope, limited_receive, send_with_id)
         finally:
-            self._done(scope, status, started, request_id)
+            self._done(scope, status, started, record)
 
-    def _done(self, scope: Scope, status: int, started: float, request_id: str) -> None:
-        route = _route(scope)
-        REQUESTS.labels(route, str(status)).inc()
-        if access_log.isEnabledFor(logging.INFO):
-            access_log.info(
-                "request",
-                extra={
-                    "request_id": request_id,
-                    "method": scope.get("method"),
-                    "path": scope.get("path"),
-                    "status": status,
-                    "ms": round((time.perf_counter() - started) * 1000, 2),
-                },
-            )
+    def _done(self, scope: Scope, status: int, started: float, record: AccessRecord) -> None:
+        REQUESTS.labels(_route(scope), str(status)).inc()
+        if not access_log.isEnabledFor(logging.INFO):
+            return
+        run = record.run
+        usage = run.usage if run is not None else None
+        access_log.info(
+            "request",
+            extra={
+                "request_id": record.request_id,
+                "org": record.org_id,
+                "key_id": record.key_id,
+                "model": run.model_name if run is not None else None,
+                "method": scope.get("method"),
+                "path": scope.get("path"),
+                "status": status,
+                "input_tokens": usage.input_tokens if usage is not None else None,
+                "output_tokens": usage.output_tokens if usage is not None else None,
+                "ms": round((time.perf_counter() - started) * 1000, 2),
+                "repairs": run.repairs if run is not None else None,
+                "error": record.error_code or (run.error_code if run is not None else None),
+            },
+        )
 
 
 def _route(scope: Scope) -> str:
@@ -92,49 +109,3 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 def _too_large(limit: int) -> ApiError:
     return ApiError(413, f"Request body too large: the limit is {limit} bytes.", code="request_too_large")
-
-
-async def _send_error(send: Send, error: ApiError, request_id: str) -> None:
-    body = orjson.dumps(error.body())
-    await send(
-        {
-            "type": "http.response.start",
-            "status": error.status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"x-request-id", request_id.encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
-
-
-class JsonLogFormatter(logging.Formatter):
-    """One JSON object per line, with the request id and any `extra` fields."""
-
-    RESERVED = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
-
-    def format(self, record: logging.LogRecord) -> str:
-        data: dict[str, Any] = {
-            "ts": round(record.created, 3),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "msg": record.getMessage(),
-        }
-        for key, value in record.__dict__.items():
-            if key not in self.RESERVED:
-                data[key] = value
-        if record.exc_info:
-            data["exc"] = self.formatException(record.exc_info)
-        return orjson.dumps(data, default=str).decode()
-
-
-def configure_logging(level: str) -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(JsonLogFormatter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level.upper())
-    # The access log above replaces uvicorn's (one JSON line per request, with its id).
-    logging.getLogger("uvicorn.access").disabled = True

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from genui.api.deps import authenticate, get_state
 from genui.api.errors import json_response
+from genui.api.openapi import AUTHED, READ, errors
 from genui.config import LATEST_ALIAS
 from genui.errors import ApiError
 from genui.service.accounting import Caller
@@ -21,7 +22,7 @@ def _model(name: str, owned_by: str) -> dict[str, object]:
     return {"id": name, "object": "model", "created": 0, "owned_by": owned_by}
 
 
-@router.get("/v1/embed/models")
+@router.get("/v1/embed/models", responses=errors(*AUTHED))
 @router.get("/v1/models", include_in_schema=False)
 async def list_models(request: Request, who: Who) -> Response:
     # registry.list() holds every configured model and the alias once; a stable sort puts the alias first
@@ -30,7 +31,7 @@ async def list_models(request: Request, who: Who) -> Response:
     return json_response({"object": "list", "data": data})
 
 
-@router.get("/v1/embed/models/{model_id:path}")
+@router.get("/v1/embed/models/{model_id:path}", responses=errors(*READ))
 @router.get("/v1/models/{model_id:path}", include_in_schema=False)
 async def get_model(request: Request, model_id: str, who: Who) -> Response:
     try:

@@ -8,11 +8,14 @@ from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 
-from genui.api.body import json_object, validated
+from genui.api.access import note_run
+from genui.api.body import read_json, validated
 from genui.api.deps import authenticate, get_state
 from genui.api.errors import json_response
+from genui.api.openapi import MODEL_CALL, READ, errors, json_body
+from genui.api.sse import EventStream
 from genui.service.accounting import Caller
 from genui.service.responses import CreateResponse, ResponseRun, check_create_request, check_tool_types
 
@@ -20,8 +23,8 @@ router = APIRouter(tags=["responses"])
 Who = Annotated[Caller, Depends(authenticate)]
 
 
-def parse_request(raw: bytes) -> CreateResponse:
-    data = json_object(raw)
+async def read_request(request: Request) -> CreateResponse:
+    data = await read_json(request)
     check_tool_types(data)
     return check_create_request(validated(CreateResponse, data))
 
@@ -30,17 +33,21 @@ def sse(event: dict[str, Any]) -> bytes:
     return b"event: " + str(event["type"]).encode() + b"\ndata: " + orjson.dumps(event) + b"\n\n"
 
 
-@router.post("/v1/embed/responses")
+@router.post("/v1/embed/responses", openapi_extra=json_body(CreateResponse), responses=errors(*MODEL_CALL))
 @router.post("/v1/responses", include_in_schema=False)
 async def create_response(request: Request) -> Response:
     """Served by `FastLane` (it takes only the request: the key is checked here, not by a dependency)."""
     caller = await authenticate(request)
-    req = parse_request(await request.body())
-    run = await get_state(request).responses.create(req, caller)
+    req = await read_request(request)
+    state = get_state(request)
+    run = await state.responses.create(req, caller)
+    note_run(request, run)
     if req.stream:
-        await run.open()  # a failure before any output is a real HTTP status
-        headers = {**run.headers, "cache-control": "no-cache", "x-accel-buffering": "no"}
-        return StreamingResponse(_stream(run), media_type="text/event-stream", headers=headers)
+        # Accepted (key, body, limits, model, history): the stream opens now; a later failure, even before
+        # the model's first event, ends it with `error` and `response.failed`.
+        return EventStream(
+            _stream(run), keepalive=state.settings.stream_keepalive_seconds, headers=run.headers
+        )
     return json_response(await run.complete(), headers=run.headers)
 
 
@@ -51,20 +58,20 @@ async def _stream(run: ResponseRun) -> AsyncIterator[bytes]:
     yield b"data: [DONE]\n\n"
 
 
-@router.get("/v1/embed/responses/{response_id}")
+@router.get("/v1/embed/responses/{response_id}", responses=errors(*READ))
 @router.get("/v1/responses/{response_id}", include_in_schema=False)
 async def get_response(request: Request, response_id: str, who: Who) -> Response:
     return json_response(await get_state(request).responses.get(response_id, who))
 
 
-@router.delete("/v1/embed/responses/{response_id}")
+@router.delete("/v1/embed/responses/{response_id}", responses=errors(*READ))
 @router.delete("/v1/responses/{response_id}", include_in_schema=False)
 async def delete_response(request: Request, response_id: str, who: Who) -> Response:
     await get_state(request).responses.delete(response_id, who)
     return json_response({"id": response_id, "object": "response.deleted", "deleted": True})
 
 
-@router.get("/v1/embed/responses/{response_id}/input_items")
+@router.get("/v1/embed/responses/{response_id}/input_items", responses=errors(400, *READ))
 @router.get("/v1/responses/{response_id}/input_items", include_in_schema=False)
 async def list_input_items(
     request: Request,

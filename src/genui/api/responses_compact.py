@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from genui.api.body import parse_body
+from genui.api.body import read_body
 from genui.api.deps import authenticate, get_state
 from genui.api.errors import json_response
+from genui.api.openapi import WRITE, errors, json_body
 from genui.service.accounting import Caller
 from genui.service.compaction import Compaction, CompactRequest
 
@@ -17,9 +18,11 @@ router = APIRouter(tags=["responses"])
 Who = Annotated[Caller, Depends(authenticate)]
 
 
-@router.post("/v1/embed/responses/compact")
+@router.post(
+    "/v1/embed/responses/compact", openapi_extra=json_body(CompactRequest), responses=errors(*WRITE, 429, 503)
+)
 @router.post("/v1/responses/compact", include_in_schema=False)
 async def compact_response(request: Request, who: Who) -> Response:
-    body = parse_body(CompactRequest, await request.body())
+    body = await read_body(request, CompactRequest)
     resource, headers = await Compaction(get_state(request).responses).compact(body, who)
     return json_response(resource, headers=headers)

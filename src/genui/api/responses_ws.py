@@ -24,14 +24,13 @@ from anyio.streams.memory import MemoryObjectSendStream
 from fastapi import APIRouter, WebSocket
 from starlette.websockets import WebSocketDisconnect
 
-from genui.api.body import json_object
+from genui.api.body import json_object, validated
 from genui.api.deps import authenticate, get_state
 from genui.api.errors import error_response, from_upstream
-from genui.api.responses import parse_request
 from genui.errors import ApiError
 from genui.models.base import UpstreamError
 from genui.service.response_session import ResponseSession
-from genui.service.responses import CreateResponse
+from genui.service.responses import CreateResponse, check_create_request, check_tool_types
 
 router = APIRouter(tags=["responses"])
 log = logging.getLogger("genui.responses")
@@ -68,7 +67,8 @@ def parse_event(raw: str | bytes, max_bytes: int) -> CreateResponse:
                 code="unsupported_parameter",
             )
     del event["type"]
-    return parse_request(orjson.dumps(event))
+    check_tool_types(event)
+    return check_create_request(validated(CreateResponse, event))
 
 
 async def send(websocket: WebSocket, event: dict[str, Any]) -> None:

@@ -62,6 +62,11 @@ class ModelRequest:
     stop: list[str] | None = None
     # The catalog's JSON Schema of the root Card node; providers that can constrain decoding use it.
     json_schema: dict[str, Any] | None = None
+    # The same answer cut down for a small local model (few choices, tight caps): a provider running one
+    # decodes with it instead of json_schema (the embedded provider, when its `slim_schema` is on).
+    small_json_schema: dict[str, Any] | None = None
+    # A schema the caller knows compiles to a grammar, for when a grammar engine refuses the ones above.
+    fallback_json_schema: dict[str, Any] | None = None
     reasoning_effort: str | None = None
     verbosity: str | None = None
     prompt_cache_key: str | None = None

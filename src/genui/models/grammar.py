@@ -77,8 +77,8 @@ def schema_to_gbnf(schema: dict[str, Any]) -> str:
 def grammar_for(schema: dict[str, Any], vocab: Any) -> Any:
     """A `LlamaGrammar` for `schema`, checked against the model's vocabulary, cached per schema hash.
 
-    Raises ValueError when llama.cpp refuses the grammar (LlamaGrammar itself never checks, and
-    llama-cpp-python would later add a NULL sampler and crash the process).
+    Raises ValueError when the schema cannot be written as a grammar or llama.cpp refuses the grammar
+    (LlamaGrammar itself never checks, and llama-cpp-python would later add a NULL sampler and crash).
     """
     import llama_cpp
     from llama_cpp.llama_grammar import LlamaGrammar
@@ -88,7 +88,10 @@ def grammar_for(schema: dict[str, Any], vocab: Any) -> Any:
         hit = _cache.get(key)
     if hit is not None:
         return hit[1]
-    gbnf = schema_to_gbnf(schema)
+    try:
+        gbnf = schema_to_gbnf(schema)
+    except Exception as exc:  # the converter asserts on what it cannot express (an unanchored pattern, ...)
+        raise ValueError(f"the schema cannot be written as a grammar: {exc}") from exc
     sampler = llama_cpp.llama_sampler_init_grammar(vocab, gbnf.encode(), b"root")
     if not sampler:
         raise ValueError("llama.cpp refused the grammar generated from the schema")

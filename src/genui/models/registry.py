@@ -31,6 +31,7 @@ class ResolvedModel:
     upstream_model: str
     catalog_version: str | None  # "YYYY-MM-DD" from `v-YYYYMMDD`; None = latest
     experimental: bool
+    context_tokens: int  # the model's context window (bounds the stored history sent upstream)
     fallbacks: tuple[str, ...] = ()
     description: str | None = None
 
@@ -135,4 +136,5 @@ class ModelRegistry:
             experimental=parsed[1] if parsed else False,
             fallbacks=tuple(model.fallbacks),
             description=model.description,
+            context_tokens=model.context_tokens,
         )

@@ -1,11 +1,11 @@
 """Who a turn is for and what it costs them: admission by the rate limits before the call, and after it the
-token metrics, the output-token budget and the usage row."""
+token metrics, the output-token budget and the usage row. (What happens when the shared rate-limit storage
+fails, a 503 or in-process counting, is `genui.limits.ratelimit`'s.)"""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from genui.limits.ratelimit import RateLimiter, estimate_tokens
 from genui.limits.usage import UsageRecorder
@@ -13,7 +13,7 @@ from genui.models.base import Usage
 from genui.service.metrics import REPAIRS, TOKENS
 from genui.service.turn import message_chars
 
-log = logging.getLogger("genui.usage")
+StorageState = Literal["ok", "unreachable", "counting locally", "unused"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +31,23 @@ class Accounting:
         self.recorder = recorder
 
     async def admit(self, caller: Caller, messages: list[dict[str, Any]]) -> dict[str, str]:
-        """Charge one request and its estimated input (a 429 ApiError when a budget is spent); returns the
-        `x-ratelimit-*` headers for the answer."""
-        return await self.limiter.acquire(caller.org_id, estimate_tokens(message_chars(messages)))
+        """Charge one request and its estimated input: a 429 when a budget is spent, a 503 when the storage
+        fails and no local fallback is configured. Returns the `x-ratelimit-*` headers for the answer."""
+        return await self.admit_tokens(caller, estimate_tokens(message_chars(messages)))
+
+    async def admit_tokens(self, caller: Caller, input_tokens: int) -> dict[str, str]:
+        """`admit` for a request whose input estimate is already known."""
+        if not self.limiter.enabled:
+            return {}
+        return await self.limiter.acquire(caller.org_id, input_tokens)
+
+    async def storage_state(self) -> StorageState:
+        """For readiness: does the rate-limit storage answer (a memory storage always does)?"""
+        if not self.limiter.enabled:
+            return "unused"
+        if await self.limiter.healthy():
+            return "ok"
+        return "counting locally" if self.limiter.local is not None else "unreachable"
 
     async def settle(self, caller: Caller, model: str, usage: Usage | None, repairs: int = 0) -> None:
         """After a turn: count tokens and repairs, charge the output to the rate limit, queue the usage row.
@@ -44,8 +58,5 @@ class Accounting:
             return
         TOKENS.labels("input").inc(usage.input_tokens)
         TOKENS.labels("output").inc(usage.output_tokens)
-        try:
-            await self.limiter.settle(caller.org_id, usage.output_tokens)
-            self.recorder.record(caller.org_id, caller.key_id, model, usage.input_tokens, usage.output_tokens)
-        except Exception:
-            log.exception("could not record usage")
+        self.recorder.record(caller.org_id, caller.key_id, model, usage.input_tokens, usage.output_tokens)
+        await self.limiter.settle(caller.org_id, usage.output_tokens)

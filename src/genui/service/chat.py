@@ -5,20 +5,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from genui.errors import ApiError
-from genui.models.base import Finish, ToolCallDelta, Usage
+from genui.models.base import Finish, ToolCallDelta, UpstreamError, Usage
 from genui.service.accounting import Accounting, Caller
-from genui.service.metadata import thesys_of
+from genui.service.params import STRICT, check_request_metadata, thesys_of
 from genui.service.turn import TextOut, Turn, TurnEvent, TurnRequest, TurnRunner
 
 
 class FunctionDef(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(strict=True, extra="allow")
     name: str = Field(min_length=1, max_length=64, pattern=r"^[a-zA-Z0-9_-]+$")
     description: str | None = None
     parameters: dict[str, Any] | None = None
@@ -26,38 +26,42 @@ class FunctionDef(BaseModel):
 
 
 class Tool(BaseModel):
+    model_config = STRICT
     type: Literal["function"]
     function: FunctionDef
 
 
 class StreamOptions(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = STRICT
     include_usage: bool = False
 
 
+class FunctionCall(BaseModel):
+    model_config = STRICT
+    name: str = Field(min_length=1, max_length=64)
+    arguments: str
+
+
+class ToolCall(BaseModel):
+    """An assistant turn's tool call, as OpenAI returns it and expects it back."""
+
+    model_config = STRICT
+    id: str = Field(min_length=1, max_length=256)
+    type: Literal["function"]
+    function: FunctionCall
+
+
 class Message(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(strict=True, extra="allow")
     role: Literal["system", "developer", "user", "assistant", "tool"]
     content: str | list[dict[str, Any]] | None = None
     name: str | None = None
-    tool_calls: list[dict[str, Any]] | None = None
-    tool_call_id: str | None = None
-
-    @field_validator("content")
-    @classmethod
-    def _no_audio(cls, v: Any) -> Any:
-        if isinstance(v, list):
-            for part in v:
-                kind = part.get("type")
-                if kind in ("input_audio", "audio"):
-                    raise ValueError("audio content is not supported")
-                if kind not in ("text", "image_url", "file"):
-                    raise ValueError(f"unsupported content part type {kind!r}")
-        return v
+    tool_calls: list[ToolCall] | None = None
+    tool_call_id: str | None = Field(default=None, min_length=1, max_length=256)
 
 
 class ChatRequest(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = STRICT
     model: str = Field(min_length=1, max_length=256)
     messages: list[Message] = Field(min_length=1, max_length=2048)
     max_tokens: int | None = Field(default=None, ge=1)
@@ -78,6 +82,8 @@ class ChatRequest(BaseModel):
     functions: Any = None
     function_call: Any = None
 
+    _metadata = field_validator("metadata")(check_request_metadata)
+
     @field_validator("stop")
     @classmethod
     def _stop(cls, v: str | list[str] | None) -> str | list[str] | None:
@@ -86,8 +92,68 @@ class ChatRequest(BaseModel):
         return v
 
 
+# Content part types each role may send (OpenAI's table); audio is refused for every role.
+PART_TYPES: dict[str, tuple[str, ...]] = {
+    "system": ("text",),
+    "developer": ("text",),
+    "user": ("text", "image_url", "file"),
+    "assistant": ("text", "refusal"),
+    "tool": ("text",),
+}
+IMAGE_DETAILS = ("auto", "low", "high")
+
+
+def _bad(message: str, param: str, code: str = "invalid_value") -> ApiError:
+    return ApiError(400, message, param=param, code=code)
+
+
+def _check_part(role: str, part: Any, param: str) -> None:
+    if not isinstance(part, dict):
+        raise _bad("A content part must be an object.", param)
+    kind = part.get("type")
+    if kind in ("input_audio", "audio"):
+        raise _bad("Audio content is not supported.", param + ".type", "unsupported_parameter")
+    if kind not in PART_TYPES[role]:
+        allowed = ", ".join(PART_TYPES[role])
+        message = f"Content part type {kind!r} is not allowed for role {role!r} (use {allowed})."
+        raise _bad(message, param + ".type")
+    if kind == "text" and not isinstance(part.get("text"), str):
+        raise _bad("A text part needs a string 'text'.", param + ".text")
+    if kind == "refusal" and not isinstance(part.get("refusal"), str):
+        raise _bad("A refusal part needs a string 'refusal'.", param + ".refusal")
+    if kind == "image_url":
+        image = part.get("image_url")
+        if not isinstance(image, dict) or not isinstance(image.get("url"), str) or not image["url"]:
+            raise _bad('An image_url part needs \'image_url\': {"url": "..."}.', param + ".image_url")
+        if image.get("detail") is not None and image["detail"] not in IMAGE_DETAILS:
+            raise _bad(f"'detail' must be one of {', '.join(IMAGE_DETAILS)}.", param + ".image_url.detail")
+    if kind == "file" and not isinstance(part.get("file"), dict):
+        raise _bad("A file part needs a 'file' object.", param + ".file")
+
+
+def _check_message(message: Message, param: str) -> None:
+    """What each role must carry, as OpenAI checks it."""
+    role = message.role
+    if message.tool_calls is not None and role != "assistant":
+        raise _bad("Only assistant messages carry 'tool_calls'.", param + ".tool_calls")
+    if role == "tool" and message.tool_call_id is None:
+        raise _bad(
+            "A tool message needs the 'tool_call_id' of the call it answers.",
+            param + ".tool_call_id",
+            "missing_required_parameter",
+        )
+    if message.content is None and not (role == "assistant" and message.tool_calls):
+        raise _bad(f"A {role} message needs 'content'.", param + ".content", "missing_required_parameter")
+    if isinstance(message.content, list):
+        for j, part in enumerate(message.content):
+            _check_part(role, part, f"{param}.content[{j}]")
+
+
 def check_chat_request(req: ChatRequest) -> ChatRequest:
-    """What the model cannot say: the supported-parameter rules, as 400s naming the parameter."""
+    """What the models cannot say: the per-role message rules and the supported-parameter rules, as 400s
+    naming the parameter."""
+    for i, message in enumerate(req.messages):
+        _check_message(message, f"messages[{i}]")
     if req.n not in (None, 1):
         raise ApiError(400, "Only n=1 is supported.", param="n", code="invalid_value")
     if req.functions is not None or req.function_call is not None:
@@ -141,15 +207,15 @@ class ChatResult:
 
 @dataclass(slots=True)
 class ChatRun:
-    """A started completion. `headers` are the rate-limit headers for the answer; `usage` and `repairs` are
-    known once the run ended (for the access log)."""
+    """A started completion. `headers` are the rate-limit headers for the answer; `usage`, `repairs` and
+    `error_code` are known once the run ended (for the access log)."""
 
     accounting: Accounting
     caller: Caller
     turn: Turn
     headers: dict[str, str]
     usage: Usage | None = None
-    opened: AsyncGenerator[TurnEvent, None] | None = field(default=None)
+    error_code: str | None = None  # why the run failed, once it did
 
     @property
     def model_name(self) -> str:
@@ -159,18 +225,17 @@ class ChatRun:
     def repairs(self) -> int:
         return len(self.turn.repairer.repairs)
 
-    async def open(self) -> None:
-        """Wait for the model's first event: a failure before any output raises here (a real HTTP status)."""
-        self.opened = await self.turn.opened_events()
-
     async def events(self) -> AsyncGenerator[TurnEvent, None]:
         """The turn's events; the usage is settled after the last one (an error mid-way propagates)."""
-        source = self.opened if self.opened is not None else self.turn.events()
-        async with aclosing(source) as events:
-            async for event in events:
-                if isinstance(event, Usage):
-                    self.usage = event
-                yield event
+        try:
+            async with aclosing(self.turn.events()) as events:
+                async for event in events:
+                    if isinstance(event, Usage):
+                        self.usage = event
+                    yield event
+        except (ApiError, UpstreamError) as exc:
+            self.error_code = exc.code
+            raise
         await self.accounting.settle(self.caller, self.model_name, self.usage, self.repairs)
 
     async def complete(self) -> ChatResult:

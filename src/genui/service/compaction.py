@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from genui.errors import ApiError
 from genui.limits.ratelimit import estimate_tokens
@@ -24,6 +24,7 @@ from genui.service import compaction_item
 from genui.service.accounting import Caller
 from genui.service.items import items_to_messages, normalize_input
 from genui.service.output import usage_body
+from genui.service.params import STRICT
 from genui.service.responses import ResponseService
 from genui.service.turn import message_chars
 from genui.store.ids import new_id
@@ -36,7 +37,7 @@ ITEM_CHARS = 4_000
 class CompactRequest(BaseModel):
     """The body of `POST /v1/responses/compact` (the spec's CompactResponseMethodPublicBody)."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = STRICT
     model: str = Field(min_length=1, max_length=256)
     input: str | list[Any] | None = None
     previous_response_id: str | None = Field(default=None, max_length=64)

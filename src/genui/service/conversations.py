@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from genui.errors import ApiError
 from genui.service.accounting import Caller
 from genui.service.items import normalize_input
-from genui.service.metadata import check_metadata
 from genui.service.pages import page_or_error
+from genui.service.params import STRICT, check_metadata
 from genui.store import ConversationRecord, ConversationRepository, DuplicateItemError, Page
 
 MAX_CREATE_ITEMS = 20
@@ -19,7 +19,7 @@ MAX_ADD_ITEMS = 20
 
 
 class CreateConversation(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = STRICT
     items: list[Any] | None = Field(default=None, max_length=MAX_CREATE_ITEMS)
     metadata: dict[str, str] | None = None
 
@@ -27,14 +27,14 @@ class CreateConversation(BaseModel):
 
 
 class UpdateConversation(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = STRICT
     metadata: dict[str, str]
 
     _metadata = field_validator("metadata")(check_metadata)
 
 
 class AddItems(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = STRICT
     items: list[Any] = Field(min_length=1, max_length=MAX_ADD_ITEMS)
 
 
@@ -48,16 +48,28 @@ def item_not_found(item_id: str) -> ApiError:
     return ApiError(404, f"Item with id '{item_id}' not found.", param="item_id", code="not_found")
 
 
+def conversation_full(limit: int, param: str) -> ApiError:
+    return ApiError(
+        400,
+        f"The conversation is full: it holds at most {limit} items. Start a new conversation.",
+        param=param,
+        code="conversation_full",
+    )
+
+
 def _duplicate(exc: DuplicateItemError) -> ApiError:
     return ApiError(400, str(exc), param="items", code="invalid_value")
 
 
 class ConversationService:
-    def __init__(self, conversations: ConversationRepository) -> None:
+    def __init__(self, conversations: ConversationRepository, *, max_items: int) -> None:
         self.conversations = conversations
+        self.max_items = max_items
 
     async def create(self, body: CreateConversation, caller: Caller) -> ConversationRecord:
         items = normalize_input(body.items, "items") if body.items else None
+        if items and len(items) > self.max_items:
+            raise conversation_full(self.max_items, "items")
         try:
             return await self.conversations.create(caller.org_id, body.metadata or {}, items)
         except DuplicateItemError as exc:
@@ -83,6 +95,9 @@ class ConversationService:
 
     async def add_items(self, conversation_id: str, body: AddItems, caller: Caller) -> Page:
         items = normalize_input(body.items, "items")
+        await self.get(conversation_id, caller)  # a 404 first: the count below is not scoped by organization
+        if await self.conversations.count_items(conversation_id) + len(items) > self.max_items:
+            raise conversation_full(self.max_items, "items")
         try:
             added = await self.conversations.add_items(conversation_id, caller.org_id, items)
         except DuplicateItemError as exc:

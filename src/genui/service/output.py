@@ -79,7 +79,7 @@ def new_resource(response_id: str, params: ResponseParams, created_at: int | Non
         "error": None,
         "tools": [echo_tool(t) for t in params.tools],
         "tool_choice": params.tool_choice if params.tool_choice is not None else "auto",
-        "truncation": "disabled",
+        "truncation": "auto",  # stored history is cut to the model's context (service.history)
         "parallel_tool_calls": params.parallel_tool_calls,
         "text": {"format": {"type": "text"}, "verbosity": params.verbosity or "medium"},
         "top_p": float(params.top_p if params.top_p is not None else 1.0),
@@ -150,6 +150,11 @@ class OutputBuilder:
         self._emit("response.in_progress", response=self.snapshot())
 
     # text
+    def open_message(self) -> None:
+        """Open the assistant message now (a stream announces it before the model's first words)."""
+        if self.message_index is None and not self.calls:
+            self._open_message()
+
     def _open_message(self) -> None:
         self.message_index = len(self.output)
         item = {

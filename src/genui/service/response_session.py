@@ -38,13 +38,12 @@ class ResponseSession:
             self.cached = None
 
     async def turn(self, req: CreateResponse) -> AsyncGenerator[dict[str, Any], None]:
-        """The turn's streaming events, ending with its terminal event. A refusal, or a model failure before
-        any output, raises (ApiError or UpstreamError) before the first event."""
+        """The turn's streaming events, ending with its terminal event; a refusal raises ApiError before the
+        first event (a model failure, even before its first event, ends the stream with `response.failed`)."""
         previous_id = req.previous_response_id
         req.stream = True
         try:
             run = await self.service.create(req, self.caller, unstored_history=self._history(previous_id))
-            await run.open()
         except BaseException:
             self._evict(previous_id)
             raise

@@ -14,11 +14,13 @@ from contextlib import aclosing
 from typing import Any, Literal
 
 import anyio
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, field_validator
 
 from genui.errors import ApiError
 from genui.models.base import Finish, ToolCallDelta, UpstreamError, Usage
 from genui.service.accounting import Accounting, Caller
+from genui.service.conversations import conversation_full
+from genui.service.history import history_budget, newest_within
 from genui.service.items import (
     check_call_outputs,
     items_to_messages,
@@ -26,9 +28,9 @@ from genui.service.items import (
     tool_choice_to_chat,
     tools_to_chat,
 )
-from genui.service.metadata import thesys_of
 from genui.service.output import OutputBuilder, ResponseParams, error_body, new_resource
 from genui.service.pages import page_or_error
+from genui.service.params import STRICT, check_request_metadata, thesys_of
 from genui.service.turn import TextOut, Turn, TurnEvent, TurnRequest, TurnRunner
 from genui.store import ConversationRepository, Page, ResponseRepository
 from genui.store.ids import new_id
@@ -38,7 +40,7 @@ SERVER_ERROR = "The server had an error while processing your request."
 
 
 class FunctionToolIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = STRICT
     type: Literal["function"]
     name: str = Field(min_length=1, max_length=64, pattern=r"^[a-zA-Z0-9_-]+$")
     description: str | None = None
@@ -47,19 +49,19 @@ class FunctionToolIn(BaseModel):
 
 
 class ReasoningIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = STRICT
     effort: Literal["none", "minimal", "low", "medium", "high", "xhigh"] | None = None
     summary: Literal["auto", "concise", "detailed"] | None = None
 
 
 class TextIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = STRICT
     format: dict[str, Any] | None = None
     verbosity: Literal["low", "medium", "high"] | None = None
 
 
 class CreateResponse(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = STRICT
     model: str = Field(min_length=1, max_length=256)
     input: str | list[Any] | None = None
     instructions: str | None = None
@@ -72,7 +74,7 @@ class CreateResponse(BaseModel):
     top_p: float | None = Field(default=None, ge=0, le=1)
     reasoning: ReasoningIn | None = None
     text: TextIn | None = None
-    metadata: dict[str, str] | None = Field(default=None, max_length=16)
+    metadata: dict[str, str] | None = None
     store: bool | None = True
     previous_response_id: str | None = Field(default=None, max_length=64)
     conversation: str | dict[str, Any] | None = None
@@ -81,6 +83,8 @@ class CreateResponse(BaseModel):
     safety_identifier: str | None = None
     background: bool | None = None
     top_logprobs: int | None = Field(default=None, ge=0, le=20)
+
+    _metadata = field_validator("metadata")(check_request_metadata)
 
 
 def check_tool_types(data: dict[str, Any]) -> None:
@@ -187,7 +191,6 @@ class ResponseRun:
         # the items before this turn's input (a previous response's chain or the conversation's items)
         self.history = history or []
         self.finished = False
-        self.opened: AsyncGenerator[TurnEvent, None] | None = None
 
     @property
     def model_name(self) -> str:
@@ -201,6 +204,11 @@ class ResponseRun:
     def repairs(self) -> int:
         return len(self.turn.repairer.repairs)
 
+    @property
+    def error_code(self) -> str | None:
+        error = self.builder.resource.get("error")
+        return str(error["code"]) if isinstance(error, dict) else None
+
     def handle(self, event: TurnEvent) -> None:
         if isinstance(event, TextOut):
             self.builder.text(event.text)
@@ -210,17 +218,6 @@ class ResponseRun:
             self.builder.usage = event
         elif isinstance(event, Finish):
             self.builder.finish = event
-
-    async def open(self) -> None:
-        """Wait for the model's first event: a failure before any output raises here (a real HTTP status)."""
-        try:
-            self.opened = await self.turn.opened_events()
-        except UpstreamError as exc:
-            await self.fail(exc.status, exc.message, exc.code, "upstream_error")
-            raise
-        except BaseException:
-            await self.interrupt()
-            raise
 
     async def complete(self) -> dict[str, Any]:
         """The whole answer: the final resource (a failure finishes it `failed` and raises)."""
@@ -240,12 +237,16 @@ class ResponseRun:
         return await self._completed()
 
     async def stream(self) -> AsyncGenerator[dict[str, Any], None]:
-        """The event sequence; a failure mid-way ends it with `error` and `response.failed`; a consumer that
-        stops early (a disconnect) leaves the response `incomplete`."""
+        """The event sequence, opened at once (`response.created`, `response.in_progress`, and the message
+        item when no tools were offered, so the answer can only be a message) before the model says anything;
+        a failure, even before the first model event, ends it with `error` and `response.failed`; a
+        consumer that stops early (a disconnect) leaves the response `incomplete`."""
         builder = self.builder
-        turn_events = self.opened if self.opened is not None else self.turn.events()
+        turn_events = self.turn.events()
         try:
             builder.created()
+            if not self.turn.request.tools:
+                builder.open_message()
             for event in builder.drain():
                 yield event
             try:
@@ -318,11 +319,14 @@ class ResponseService:
         accounting: Accounting,
         responses: ResponseRepository,
         conversations: ConversationRepository,
+        *,
+        max_conversation_items: int,
     ) -> None:
         self.runner = runner
         self.accounting = accounting
         self.responses = responses
         self.conversations = conversations
+        self.max_conversation_items = max_conversation_items
 
     async def _history(
         self, req: CreateResponse, conversation_id: str | None, org: str
@@ -370,6 +374,11 @@ class ResponseService:
         if not input_items and not history:
             raise ApiError(400, "'input' is required.", param="input", code="missing_required_parameter")
         check_call_outputs(history, input_items)
+        if conversation_id and len(history) + len(input_items) + 1 > self.max_conversation_items:
+            raise conversation_full(self.max_conversation_items, "conversation")
+        resolved = self.runner.registry.resolve(req.model)
+        stored_input = input_items if unstored_history is None else unstored_history + input_items
+        history = newest_within(history, history_budget(resolved.context_tokens))
         messages = items_to_messages(history + input_items, req.instructions)
         tools = [t.model_dump() for t in req.tools or []]
         turn_req = TurnRequest(
@@ -393,7 +402,6 @@ class ResponseService:
         params = response_params(req, turn.model_name, tools)
         resource = new_resource(new_id("resp"), params)
         if params.store:
-            stored_input = input_items if unstored_history is None else unstored_history + input_items
             await self.responses.start(org, resource, stored_input, conversation_id=conversation_id)
         return ResponseRun(
             self,

@@ -64,6 +64,12 @@ def decoding_schema(catalog: Catalog) -> dict[str, Any]:
     return catalog.json_schema()
 
 
+@lru_cache(maxsize=256)
+def small_schema(catalog: Catalog) -> dict[str, Any]:
+    """The catalog's schema for a small local model, built once per catalog; providers only read it."""
+    return catalog.embedded_schema()
+
+
 def model_messages(catalog: Catalog, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The catalog prompt, then the client's messages with C1 history turned into model-readable text."""
     out: list[dict[str, Any]] = [{"role": "system", "content": catalog.system_prompt()}]
@@ -217,6 +223,9 @@ class TurnRunner:
             top_p=req.top_p,
             stop=req.stop,
             json_schema=decoding_schema(catalog),
+            small_json_schema=small_schema(catalog),
+            # the stock catalog's small schema compiles (tested): the fallback if metadata.thesys broke it
+            fallback_json_schema=small_schema(catalog_for(resolved.catalog_version)),
             reasoning_effort=req.reasoning_effort,
             verbosity=req.verbosity,
             prompt_cache_key=req.prompt_cache_key,

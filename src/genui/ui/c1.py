@@ -16,8 +16,11 @@ from typing import Any
 _ENTITY = re.compile(r"&(amp|lt|gt|quot|apos|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 ELEMENTS = ("content", "thinkitem", "custommarkdown", "artifact_diff", "artifact", "context")
-_OPEN = re.compile(r"<(" + "|".join(ELEMENTS) + r")((?:\s+[A-Za-z_:][-\w:.]*\s*=\s*\"[^\"<>]*\")*)\s*>")
-_ATTR = re.compile(r"([A-Za-z_:][-\w:.]*)\s*=\s*\"([^\"]*)\"")
+_OPEN = re.compile(r"<(" + "|".join(ELEMENTS) + r")((?:\s[^<>]*)?)>")
+_ATTR = re.compile(r"""([A-Za-z_:][-\w:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# The end of a streamed prefix cut inside an entity, or inside a tag still being written.
+_CUT_ENTITY = re.compile(r"&#?[A-Za-z0-9]{0,10}\Z")
+_CUT_TAG = re.compile(r"<[^<>]*\Z")
 _CLICK = re.compile(r"^User clicked on ([A-Za-z][\w-]*):\s?(.*)$", re.DOTALL)
 
 
@@ -162,9 +165,27 @@ def _loads(text: str) -> Any:
         return None
 
 
-def _inner(body: str, name: str) -> str:
-    match = re.search(rf"<{name}>(.*?)(?:</{name}>|$)", body, re.DOTALL)
-    return unescape(match.group(1)) if match else ""
+def _inner(body: str, name: str, cut: bool) -> str:
+    """The unescaped text of a think item's title or content; `cut`: the think item is cut off."""
+    match = re.search(rf"<{name}>(.*?)(</{name}>|$)", body, re.DOTALL)
+    if match is None:
+        return ""
+    text = match.group(1) if match.group(2) or not cut else _CUT_TAG.sub("", match.group(1))
+    return _decode(text, cut)
+
+
+def _decode(raw: str, cut: bool) -> str:
+    """Unescape an element body; one cut off by a streamed prefix loses an entity cut in half."""
+    return unescape(_CUT_ENTITY.sub("", raw) if cut else raw)
+
+
+def _cut_close(body: str, kind: str) -> str:
+    """A body cut off by a streamed prefix without the start of its closing tag (`</cont`)."""
+    close = f"</{kind}>"
+    for size in range(min(len(close) - 1, len(body)), 0, -1):
+        if body.endswith(close[:size]):
+            return body[:-size]
+    return body
 
 
 def _as_envelope(value: Any) -> dict[str, Any] | None:
@@ -175,33 +196,44 @@ def _as_envelope(value: Any) -> dict[str, Any] | None:
     return None
 
 
-def parse_c1(text: str) -> C1Message:
-    """Parse any C1 Response / C1 history message into parts. Never raises; unknown markup is kept as text."""
+def parse_c1(text: str, *, partial: bool = False) -> C1Message:
+    """Parse any C1 Response / C1 history message into parts. Never raises; unknown markup is kept as text.
+
+    `partial`: the text is a streamed prefix and may stop anywhere: in a tag being written (dropped), in the
+    closing tag of the last element (dropped), in an entity (dropped); its unfinished last element is read as
+    far as it goes (complete=False, its JSON left unparsed: see client.client_tree)."""
     message = C1Message(text=text if isinstance(text, str) else "")
     source = message.text
     pos = 0
     while pos < len(source):
         match = _OPEN.search(source, pos)
         if match is None:
-            _add_text(message, source[pos:], pos, len(source))
+            tail = source[pos:]
+            _add_text(message, _CUT_TAG.sub("", tail) if partial else tail, pos, len(source))
             break
         if match.start() > pos:
             _add_text(message, source[pos : match.start()], pos, match.start())
         kind = match.group(1)
-        attrs = {k: unescape(v) for k, v in _ATTR.findall(match.group(2) or "")}
+        attrs = {k: unescape(v or w) for k, v, w in _ATTR.findall(match.group(2) or "")}
         close = source.find(f"</{kind}>", match.end())
         complete = close >= 0
         raw_body = source[match.end() : close] if complete else source[match.end() :]
         end = close + len(kind) + 3 if complete else len(source)
+        cut = partial and not complete
+        if cut:
+            raw_body = _cut_close(raw_body, kind)
         part = C1Part(kind, attrs, "", complete=complete, start=match.start(), end=end)
         if kind == "thinkitem":
-            title, content = _inner(raw_body, "thinkitemtitle"), _inner(raw_body, "thinkitemcontent")
+            title, content = (
+                _inner(raw_body, "thinkitemtitle", cut),
+                _inner(raw_body, "thinkitemcontent", cut),
+            )
             part.body = title if not content else f"{title}\n{content}" if title else content
             part.data = {"title": title, "content": content}
         else:
-            part.body = unescape(raw_body)
+            part.body = _decode(raw_body, cut)
             is_json = kind == "context" or kind.startswith("artifact")
-            if is_json or (kind == "content" and attrs.get("version", "1") == "1"):
+            if not cut and (is_json or (kind == "content" and attrs.get("version", "1") == "1")):
                 part.data = _loads(part.body)
         message.parts.append(part)
         if kind == "content" and message.content is None:

@@ -3,14 +3,15 @@
 Conventions read by `schema.py` and the fast repairer in `registry.py`:
 - every node is `{"component": <Literal name>, "props": <Name>Props}`; models forbid extra keys;
 - a prop typed `AnyNode` is any active block (`$defs/Node`), `AnyAction` any active action (`$defs/Action`);
-- `x-kind` marks strings as text / markdown / url (which sanitizing applies), `x-default` is what repair
-  fills in for a REQUIRED prop the model left out (the client fills some defaults the same way);
+- `x-kind` marks strings as text / markdown / url / image (which sanitizing applies), `x-default` is what
+  repair fills in for a REQUIRED prop the model left out (the client fills some defaults the same way);
 - `max_length` bounds are the hard validation caps; the decoding schema tightens them (see schema.py).
 Shapes the public docs leave open (Layout rows, MiniCard tiles, Button icons) are best guesses, kept minimal.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
@@ -19,6 +20,7 @@ T = TypeVar("T")
 
 MAX_LIST = 100  # hard cap on any list (validation); repair limits are at most this
 MAX_CARD_CHILDREN = 100
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
 def _kind(kind: str, **extra: Any) -> dict[str, Any]:
@@ -28,7 +30,8 @@ def _kind(kind: str, **extra: Any) -> dict[str, Any]:
 Label = Annotated[str, Field(max_length=500, json_schema_extra=_kind("text"))]
 Ident = Annotated[str, Field(max_length=200, json_schema_extra=_kind("text"))]
 Markdown = Annotated[str, Field(max_length=20000, json_schema_extra=_kind("markdown"))]
-Url = Annotated[str, Field(max_length=2048, json_schema_extra=_kind("url"))]
+Url = Annotated[str, Field(max_length=2048, json_schema_extra=_kind("url"))]  # a link target
+ImageUrl = Annotated[str, Field(max_length=2048, json_schema_extra=_kind("image"))]  # an image source
 Many = Annotated[list[T], Field(max_length=MAX_LIST)]
 
 AnyNode = Annotated[dict[str, Any], WithJsonSchema({"$ref": "#/$defs/Node"})]
@@ -210,7 +213,7 @@ class FollowUpBlock(Strict):
 
 class ImageProps(Strict):
     alt: Label = required_default("")
-    src: Url | None = None
+    src: ImageUrl | None = None
     aspectRatio: Ident | None = None
 
 
@@ -221,7 +224,7 @@ class Image(Strict):
 
 class ImageGalleryProps(Strict):
     imagesAlt: Annotated[list[Label], Field(min_length=1, max_length=MAX_LIST)]
-    imagesSrc: Many[Url] | None = None
+    imagesSrc: Many[ImageUrl] | None = None
 
 
 class ImageGallery(Strict):
@@ -230,7 +233,7 @@ class ImageGallery(Strict):
 
 
 class ListImage(Strict):
-    src: Url | None = None
+    src: ImageUrl | None = None
     alt: Label = required_default("")
 
 
@@ -363,7 +366,7 @@ class CarouselV2(Strict):
 class ProfileTileProps(Strict):
     title: Label
     subtitle: Label | None = None
-    imageSrc: Url | None = None
+    imageSrc: ImageUrl | None = None
 
 
 class ProfileTile(Strict):
@@ -837,11 +840,58 @@ BLOCK_COMPONENTS: tuple[type[Strict], ...] = (
     ScatterChart, Form, ButtonGroup, FollowUpBlock,
 )  # fmt: skip
 OPT_IN_COMPONENTS: frozenset[str] = frozenset({"EditableTable"})
-# Deprecated names the repairer reads but the catalog never offers (c1-wire-format.md §4).
-DEPRECATED_COMPONENTS: frozenset[str] = frozenset(
-    {"CardHeader", "Callout", "ListBlock", "Carousel", "Section", "BarChart", "LineChart", "AreaChart",
-     "PieChart", "RadarChart", "RadialChart", "MiniChart"}
+# The components the small embedded model decodes with (measured on SmolLM2-135M: with charts, tables and
+# callouts it writes long noise and runs out of tokens); Catalog.embedded_schema() offers only these.
+EMBEDDED_COMPONENTS: frozenset[str] = frozenset({"Card", "Header", "TextContent", "List", "FollowUpBlock"})
+
+# ---- names models and older clients write (repair maps them; "folded" = lower case, letters and digits only)
+
+# Deprecated v1 components (c1-wire-format.md §4): clients still render them, the catalog never offers them,
+# repair maps each to its successor (None: none; `Section` is spliced as a layout wrapper, `MiniChart` is
+# dropped).
+DEPRECATED_COMPONENTS: dict[str, str | None] = {
+    "CardHeader": "Header", "Callout": "CalloutV2", "ListBlock": "List", "Carousel": "CarouselV2",
+    "Section": None, "MiniChart": None, "BarChart": "BarChartV2", "LineChart": "LineChartV2",
+    "AreaChart": "AreaChartV2", "PieChart": "PieChartV2", "RadarChart": "RadarChartV2",
+    "RadialChart": "RadialChartV2",
+}  # fmt: skip
+# Deprecated v0 charts (`categoryKey` + row objects): repair reshapes the rows into the successor's chartData.
+V0_CHARTS: frozenset[str] = frozenset(
+    {"BarChart", "LineChart", "AreaChart", "PieChart", "RadarChart", "RadialChart"}
+)
+# Other names models write for a component (folded) whose intent is unambiguous.
+COMPONENT_ALIASES: dict[str, str] = {
+    "text": "TextContent", "markdown": "TextContent", "paragraph": "TextContent", "textblock": "TextContent",
+    "alert": "CalloutV2", "followups": "FollowUpBlock", "followup": "FollowUpBlock", "tags": "TagBlock",
+}  # fmt: skip
+# Layout-only wrappers (folded names) models put around components: repair splices their children in place.
+LAYOUT_WRAPPERS: frozenset[str] = frozenset(
+    {"stack", "vstack", "hstack", "grid", "container", "card", "box", "column", "columns", "row", "group",
+     "div", "fragment", "section", "view", "flex", "wrapper", "content"}
 )  # fmt: skip
+# Prop names models write instead of the declared one: component -> declared prop -> names tried in order.
+PROP_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "TextContent": {"textMarkdown": ("text", "markdown", "content", "children", "body", "value")},
+    "Header": {"title": ("heading", "text", "label"), "subtitle": ("description", "subheading")},
+    "InlineHeader": {"heading": ("title", "text"), "description": ("subtitle",)},
+    "CalloutV2": {"description": ("text", "content", "message", "body"), "title": ("heading",)},
+    "Button": {"children": ("label", "text", "title")},
+    "FollowUpBlock": {"followUpText": ("followUps", "items", "questions", "suggestions", "children")},
+    "Image": {"src": ("url",), "alt": ("caption", "title")},
+}
+# Tone names models write for a CalloutV2 variant.
+TONE_ALIASES: dict[str, str] = {
+    "error": "danger",
+    "warn": "warning",
+    "note": "info",
+    "tip": "info",
+    "ok": "success",
+}
+
+
+def fold(name: str) -> str:
+    """A name as the alias tables above key it: lower case, letters and digits only."""
+    return _NOT_ALNUM.sub("", name.lower())
 
 
 def component_name(model: type[Strict]) -> str:
@@ -849,3 +899,16 @@ def component_name(model: type[Strict]) -> str:
     annotation = model.model_fields["component"].annotation
     args: tuple[str, ...] = getattr(annotation, "__args__", ())
     return args[0]
+
+
+def components_with(prop: str, shape: type[Strict]) -> frozenset[str]:
+    """Block components whose prop `prop` has exactly the type `shape` (e.g. charts with Chart1D data)."""
+    found = set()
+    for model in BLOCK_COMPONENTS:
+        props = model.model_fields["props"].annotation
+        field = (
+            props.model_fields.get(prop) if isinstance(props, type) and issubclass(props, Strict) else None
+        )
+        if field is not None and field.annotation is shape:
+            found.add(component_name(model))
+    return frozenset(found)

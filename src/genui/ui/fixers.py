@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from .sanitize import is_plain, safe_url, sanitize_markdown, sanitize_text
+from .sanitize import is_plain, safe_image_url, safe_url, sanitize_markdown, sanitize_text
 
 FAIL: Final = object()  # "cannot be repaired here": the caller drops the value (or fails in turn)
 
@@ -536,6 +536,10 @@ def _enum_fixer(options: list[Any], default: Any) -> Fixer:
     return fix_enum
 
 
+# String kinds holding a URL: the policy that keeps or refuses it (never cut: a shortened URL is another URL).
+_URL_KINDS: dict[str, Callable[[str], str | None]] = {"url": safe_url, "image": safe_image_url}
+
+
 def _kept_as_is(item: str, plain_max: int, max_string: int, choices: frozenset[str]) -> bool:
     """Whether a Step's fixer returns the str `item` itself, with no note (a container need not call it)."""
     return (len(item) <= plain_max and len(item) <= max_string and is_plain(item)) or item in choices
@@ -543,7 +547,11 @@ def _kept_as_is(item: str, plain_max: int, max_string: int, choices: frozenset[s
 
 def _keeps_plain(schema: dict[str, Any]) -> bool:
     """Whether _string_fixer(schema) returns a plain str (sanitize.is_plain) itself when the caps allow."""
-    return schema.get("x-kind") != "url" and "pattern" not in schema and int(schema.get("minLength", 0)) <= 0
+    return (
+        schema.get("x-kind") not in _URL_KINDS
+        and "pattern" not in schema
+        and int(schema.get("minLength", 0)) <= 0
+    )
 
 
 def _string_fixer(schema: dict[str, Any]) -> Fixer:
@@ -552,14 +560,14 @@ def _string_fixer(schema: dict[str, Any]) -> Fixer:
     min_length = int(schema.get("minLength", 0))
     pattern = re.compile(schema["pattern"]) if isinstance(schema.get("pattern"), str) else None
     clean: Callable[[str], str | None]
-    if kind == "url":
-        clean = safe_url
+    if kind in _URL_KINDS:
+        clean = _URL_KINDS[kind]
     elif kind == "markdown":
         clean = sanitize_markdown
     else:
         clean = sanitize_text
 
-    plain_ok = kind != "url"  # is_plain text is what sanitize_text / sanitize_markdown return as is
+    plain_ok = kind not in _URL_KINDS  # is_plain text is what sanitize_text / sanitize_markdown return as is
 
     def fix_string(value: Any, ctx: Ctx) -> Any:
         if (
@@ -587,7 +595,7 @@ def _string_fixer(schema: dict[str, Any]) -> Fixer:
         if len(cleaned) > cap:
             cleaned = cleaned[:cap]
             ctx.note(f"truncated string to {cap}")
-            if kind == "url":
+            if kind in _URL_KINDS:
                 return FAIL
         if len(cleaned) < min_length or (pattern is not None and pattern.search(cleaned) is None):
             return FAIL

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
-if TYPE_CHECKING:
-    from .registry import Catalog
-
-Schema = dict[str, Any]
+from .schema import Schema
 
 # Plain-object shapes shared by several components: shown once by name instead of inline everywhere.
 _NAMED_SHAPES = ("Chart2D", "Chart1D", "Rules")
-_BUILTIN_ACTION_DEFS = {"ContinueConversation", "OpenUrl"}
 
 _GUIDANCE = """Guidance:
 - Start with a Header for substantial answers; put prose in TextContent (markdown).
@@ -89,9 +86,11 @@ class _Renderer:
         return line
 
 
-def _node_defs_in_order(catalog: Catalog, renderer: _Renderer) -> tuple[list[str], list[str]]:
+def _node_defs_in_order(
+    blocks_in: Sequence[str], custom: Sequence[str], renderer: _Renderer
+) -> tuple[list[str], list[str]]:
     defs = renderer.defs
-    blocks = [n for n in (*catalog.blocks, *catalog.custom_components) if n in defs]
+    blocks = [n for n in (*blocks_in, *custom) if n in defs]
     parts = sorted(
         name for name in defs
         if renderer.tag_of(name) is not None and name not in blocks and name != "Card"
@@ -99,7 +98,7 @@ def _node_defs_in_order(catalog: Catalog, renderer: _Renderer) -> tuple[list[str
     return blocks, parts
 
 
-def _example(catalog: Catalog) -> str | None:
+def _example(blocks: Sequence[str]) -> str | None:
     """A short answer built only from active components (dropped pieces are simply left out)."""
     candidates: list[dict[str, Any]] = [
         {"component": "Header", "props": {"title": "Revenue by quarter"}},
@@ -108,16 +107,16 @@ def _example(catalog: Catalog) -> str | None:
         {"component": "TextContent", "props": {"textMarkdown": "Revenue grew **25%**."}},
         {"component": "FollowUpBlock", "props": {"followUpText": ["Show costs"]}},
     ]  # fmt: skip
-    children = [node for node in candidates if node["component"] in catalog.blocks]
+    children = [node for node in candidates if node["component"] in blocks]
     if not children:
         return None
     return json.dumps({"component": "Card", "props": {"children": children}}, separators=(",", ":"))
 
 
-def build_system_prompt(catalog: Catalog) -> str:
-    internal = catalog.internal_schema()
+def build_system_prompt(internal: Schema, blocks_in: Sequence[str], custom: Sequence[str]) -> str:
+    """The prompt of a catalog: its internal schema, its active stock blocks and its custom components."""
     renderer = _Renderer(internal["$defs"])
-    blocks, parts = _node_defs_in_order(catalog, renderer)
+    blocks, parts = _node_defs_in_order(blocks_in, custom, renderer)
     seen: dict[str, str] = {}
     lines = [
         "You answer with a user interface. Reply with ONE JSON object "
@@ -142,7 +141,7 @@ def build_system_prompt(catalog: Catalog) -> str:
         ]
         lines += ["Action = " + " | ".join(rendered)]
     lines += ["", _GUIDANCE]
-    example = _example(catalog)
+    example = _example(blocks_in)
     if example is not None:
         lines += ["", "Example:", example]
     return "\n".join(lines) + "\n"

@@ -8,9 +8,12 @@ from functools import lru_cache
 from typing import Any
 
 from . import catalog as c
+from .catalog import fold
 from .fixers import FAIL, Compiler, Ctx, RepairLimits, Splice, TaggedUnion
+from .prompt import build_system_prompt
 from .sanitize import sanitize_markdown
-from .schema import Schema, assemble, decoding_view, openai_strict_view, validation_view
+from .schema import Schema, assemble, decoding_view, validation_view
+from .slim import slim_view
 from .thesys import ThesysMetadata
 
 LATEST_CATALOG_VERSION = "2026-11-21"
@@ -21,10 +24,6 @@ ALL_BLOCKS: tuple[str, ...] = tuple(c.component_name(m) for m in c.BLOCK_COMPONE
 RepairState = Ctx  # public name: pass one to several repair_node calls to share the node budget of one answer
 
 
-def _fold(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
 def _slug(text: Any) -> str:
     slug = re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_")
     return slug[:60] or "item"
@@ -32,34 +31,13 @@ def _slug(text: Any) -> str:
 
 # Unknown tags whose intent is unambiguous -> the current component (keys are folded names).
 _ALIASES = {
-    "text": "TextContent", "markdown": "TextContent", "paragraph": "TextContent", "textblock": "TextContent",
-    "callout": "CalloutV2", "alert": "CalloutV2", "cardheader": "Header", "listblock": "List",
-    "carousel": "CarouselV2", "followups": "FollowUpBlock", "followup": "FollowUpBlock", "tags": "TagBlock",
-}  # fmt: skip
-_V0_CHARTS = {
-    "barchart": "BarChartV2", "linechart": "LineChartV2", "areachart": "AreaChartV2",
-    "radarchart": "RadarChartV2",
-    "piechart": "PieChartV2", "radialchart": "RadialChartV2",
-}  # fmt: skip
-_ONE_DIMENSIONAL = frozenset({"PieChartV2", "RadialChartV2", "SingleStackedBarChart"})
-# Layout-only wrappers: their children are spliced into the parent list.
-_WRAPPERS = frozenset(
-    {"stack", "vstack", "hstack", "grid", "container", "card", "box", "column", "columns", "row", "group",
-     "div",
-     "fragment", "section", "view", "flex", "wrapper", "content"}
-)  # fmt: skip
-_PROP_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
-    "TextContent": {"textMarkdown": ("text", "markdown", "content", "children", "body", "value")},
-    "Header": {"title": ("heading", "text", "label"), "subtitle": ("description", "subheading")},
-    "InlineHeader": {"heading": ("title", "text"), "description": ("subtitle",)},
-    "CalloutV2": {"description": ("text", "content", "message", "body"), "title": ("heading",)},
-    "Button": {"children": ("label", "text", "title")},
-    "FollowUpBlock": {"followUpText": ("followUps", "items", "questions", "suggestions", "children")},
-    "Image": {"src": ("url",), "alt": ("caption", "title")},
+    **{fold(old): new for old, new in c.DEPRECATED_COMPONENTS.items() if new and old not in c.V0_CHARTS},
+    **c.COMPONENT_ALIASES,
 }
-_ALIAS_ITEMS = {name: tuple(aliases.items()) for name, aliases in _PROP_ALIASES.items()}
-_TONE = {"error": "danger", "warn": "warning", "note": "info", "tip": "info", "ok": "success"}
-HOOKED = frozenset({*_PROP_ALIASES, "IconButton", "Form"})
+_V0_CHARTS = {fold(old): c.DEPRECATED_COMPONENTS[old] for old in c.V0_CHARTS}
+_ONE_DIMENSIONAL = c.components_with("chartData", c.Chart1D)
+_ALIAS_ITEMS = {name: tuple(aliases.items()) for name, aliases in c.PROP_ALIASES.items()}
+HOOKED = frozenset({*c.PROP_ALIASES, "IconButton", "Form"})
 
 
 def _props_of(node: dict[str, Any], key: str) -> dict[str, Any]:
@@ -70,7 +48,7 @@ def _props_of(node: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 def _apply_hooks(name: str, props: dict[str, Any], ctx: Ctx) -> dict[str, Any]:
-    for target, sources in _PROP_ALIASES.get(name, {}).items():
+    for target, sources in c.PROP_ALIASES.get(name, {}).items():
         if target not in props:
             for source in sources:
                 if source in props and source != target:
@@ -87,7 +65,7 @@ def _apply_hooks(name: str, props: dict[str, Any], ctx: Ctx) -> dict[str, Any]:
         if "name" not in props and isinstance(icon, dict) and isinstance(icon.get("props"), dict):
             props["name"] = _slug(icon["props"].get("name", "icon"))
     elif name == "CalloutV2" and isinstance(props.get("variant"), str):
-        props["variant"] = _TONE.get(props["variant"].lower(), props["variant"])
+        props["variant"] = c.TONE_ALIASES.get(props["variant"].lower(), props["variant"])
     elif name == "FollowUpBlock" and isinstance(props.get("followUpText"), list):
         props["followUpText"] = [
             (i.get("text") or i.get("label") or i.get("title")) if isinstance(i, dict) else i
@@ -116,7 +94,7 @@ def _hooks_idle(name: str, props: dict[str, Any]) -> bool:
         )
     if name == "CalloutV2":
         variant = props.get("variant")
-        return not isinstance(variant, str) or _TONE.get(variant.lower(), variant) == variant
+        return not isinstance(variant, str) or c.TONE_ALIASES.get(variant.lower(), variant) == variant
     if name == "FollowUpBlock":
         items = props.get("followUpText")
         if isinstance(items, list):
@@ -186,14 +164,14 @@ def _v0_chart(props: dict[str, Any], target: str) -> dict[str, Any] | None:
 
 @lru_cache(maxsize=64)
 def _folded(allowed: frozenset[str]) -> dict[str, str]:
-    return {_fold(name): name for name in allowed}
+    return {fold(name): name for name in allowed}
 
 
 def _resolve_action(
     node: dict[str, Any], tag: str, allowed: frozenset[str], ctx: Ctx
 ) -> dict[str, Any] | None:
     props = _props_of(node, "type")
-    folded = _fold(tag)
+    folded = fold(tag)
     name = _folded(allowed).get(folded)
     if name is None and folded in ("", "link", "url", "openlink", "navigate") and "open_url" in allowed:
         name = "open_url" if isinstance(props.get("url"), str) else None
@@ -212,7 +190,7 @@ def resolve(node: dict[str, Any], key: str, tag: str, allowed: frozenset[str], c
     props = _props_of(node, key)
     if tag in allowed:
         return {"component": tag, "props": _apply_hooks(tag, props, ctx)}
-    folded = _fold(tag)
+    folded = fold(tag)
     name = _folded(allowed).get(folded)
     if name is not None:
         ctx.note(f"component {tag[:30]!r} -> {name!r}")
@@ -228,7 +206,7 @@ def resolve(node: dict[str, Any], key: str, tag: str, allowed: frozenset[str], c
     if target is not None and target in allowed:
         ctx.note(f"component {tag[:30]!r} -> {target!r}")
         return {"component": target, "props": _apply_hooks(target, props, ctx)}
-    if folded in _WRAPPERS:
+    if folded in c.LAYOUT_WRAPPERS:
         children = props.get("children", props.get("content"))
         if isinstance(children, dict):
             children = [children]
@@ -274,6 +252,7 @@ class Catalog:
         self._internal = assemble(self.blocks, self.custom_components, self.actions, self.custom_actions)
         self._validation: Schema | None = None
         self._decoding: Schema | None = None
+        self._embedded: Schema | None = None
         self._prompt: str | None = None
         compiler = Compiler(self._internal["$defs"], resolve, HOOKED, _hooks_idle)
         self._compiler = compiler
@@ -324,15 +303,16 @@ class Catalog:
             self._validation = validation_view(self._internal)
         return copy.deepcopy(self._validation)
 
-    def openai_strict_schema(self) -> Schema:
-        """The decoding schema in the form OpenAI strict structured outputs require."""
-        return openai_strict_view(self.json_schema())
+    def embedded_schema(self) -> Schema:
+        """The decoding schema cut down for the small embedded model (slim.py): the catalog's
+        EMBEDDED_COMPONENTS and custom components, required props only, tight caps. A fresh copy."""
+        if self._embedded is None:
+            self._embedded = slim_view(self.json_schema())
+        return copy.deepcopy(self._embedded)
 
     def system_prompt(self) -> str:
         if self._prompt is None:
-            from .prompt import build_system_prompt
-
-            self._prompt = build_system_prompt(self)
+            self._prompt = build_system_prompt(self._internal, self.blocks, tuple(self.custom_components))
         return self._prompt
 
     # ---- repair ------

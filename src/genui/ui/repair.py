@@ -22,7 +22,8 @@ from typing import Any, Protocol
 import orjson
 
 from .c1 import write_thinkitem
-from .sanitize import sanitize_markdown
+from .catalog import LAYOUT_WRAPPERS, fold
+from .sanitize import sanitize_markdown, strip_controls
 from .tokenizer import MISSING, JsonScalar, JsonTokenizer, loads_lenient
 
 _CONTENT_OPEN = '<content thesys="true">'
@@ -33,18 +34,15 @@ _ENVELOPE_CLOSE = '}},"error":null}'
 _TEXT_PROBE = "probe"
 _EMPTY_ANSWER = "The model returned an empty answer."
 
-# Layout-only wrappers whose children go to the parent list (same set as registry._WRAPPERS; folded names).
-_WRAPPERS = frozenset(
-    {"stack", "vstack", "hstack", "grid", "container", "card", "box", "column", "columns", "row", "group",
-     "div", "fragment", "section", "view", "flex", "wrapper", "content"}
-)  # fmt: skip
-_FOLD = re.compile(r"[^a-z0-9]")
 
 # Streamed markdown is sanitized piece by piece; a piece may not end inside a construct the sanitizer must
-# see whole: a tag or autolink (`<x ...`), a link target (`](url`), a reference definition (`[x]: url`).
+# see whole: a tag or autolink (`<x ...`), a link target (`](url`), a reference target (`]: url`).
 _HOLD = re.compile(
     r"<(script|style|iframe|object|embed|noscript|template|svg|math)\b(?:(?!</\1).)*\Z"  # dropped whole
-    r"|<(?:[A-Za-z/!?][^>]*)?\Z|\]\Z|\]\(\s*<?[^)\s>]*\Z|(?:\A|\n)[ ]{0,3}\[[^\n]*\Z",
+    r"|<(?:[A-Za-z/!?][^>]*)?\Z|\]\Z"
+    # a link or reference target still open (the destination grammar of sanitize._MD_DEST and _MD_REF_DEF)
+    r"|\]\([ \t]*\n?[ \t]*(?:<(?:\\.|[^<>\n\\])*+\\?|(?:\\.|[^\x00-\x20()\\])*+\\?(?:\([^\x00-\x20]*)?)\Z"
+    r"|\]:[ \t]*\n?[ \t]*(?:<[^<>\n]*|[^\x00-\x20]*)\Z",
     re.IGNORECASE | re.DOTALL,
 )
 # Text sanitize_markdown returns unchanged and that cannot start a held construct (no < [ ] or controls).
@@ -118,10 +116,6 @@ def _escaped_json(value: object) -> str:
     except (TypeError, orjson.JSONEncodeError):
         return escape_entities(_dumps(value))
     return _escape_utf8(raw)
-
-
-def _fold(name: str) -> str:
-    return _FOLD.sub("", name.lower())
 
 
 # ---- skeleton frames ------
@@ -669,8 +663,8 @@ class StreamRepairer:
         elif top.kind == _NODE:
             if key == "component" and isinstance(value, str) and top.name is None and top.role == _UNKNOWN:
                 top.name = value
-                folded = _fold(value)
-                if folded in _WRAPPERS:
+                folded = fold(value)
+                if folded in LAYOUT_WRAPPERS:
                     top.role = _WRAPPER
                     if folded != "card":
                         self._note(f"unwrapped layout wrapper {value[:30]!r}")
@@ -726,7 +720,8 @@ class StreamRepairer:
         if not self._hold and _PLAIN_TEXT.match(text):
             self._text_piece(text)  # nothing the markdown sanitizer would change or must see whole
             return
-        self._hold += text
+        # controls go first, as sanitize_markdown drops them: the held text is then what the sanitizer reads
+        self._hold += strip_controls(text)
         self._release(final=False)
 
     def end_string(self) -> None:

@@ -1,4 +1,17 @@
-"""URL and text sanitizing for untrusted model output (c1 spec: client renders markdown and follows URLs).
+"""The one text, markdown and URL safety policy of genui: the repairer applies it to model output, the
+renderer to whatever C1 it draws (c1 spec: clients render markdown and follow URLs).
+
+URL policy (`safe_url` for links, `safe_image_url` for image sources). After stripping ASCII whitespace at its
+ends, a URL is kept only if
+- it holds no whitespace and no control, format (bidi, zero-width), separator, surrogate, private-use or
+  unassigned character, before or after entity decoding (`str.isprintable()` rejects exactly the categories
+  C* and Z* except the ASCII space, which is refused on its own);
+- entity-decoded as a browser would (`html.unescape`: `&#106;`, `&colon;`, `&Tab;`, missing semicolons), its
+  scheme, case-folded, is http, https or mailto (images: http or https only), or it has no scheme at all: a
+  relative path, fragment or query, with no ':' before its first '/', '?' or '#';
+- it is not protocol-relative (`//host`, also written with backslashes, which browsers read as slashes): on a
+  page opened from disk that becomes `file://host`.
+`data:` images are refused too: an SVG data URL can carry script, and a model has no business inlining files.
 
 Hand-rolled regexes instead of an HTML sanitizer library: we do not keep any HTML at all (the client renders
 markdown, never raw HTML), so removing tags is enough and much cheaper than parsing.
@@ -10,6 +23,8 @@ import html
 import re
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+SAFE_IMAGE_SCHEMES = frozenset({"http", "https"})
+_ASCII_WHITESPACE = " \t\n\r\f"
 
 # C0/C1 controls except \t \n, plus DEL and bidi overrides / isolates (used to disguise text and URLs).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -23,9 +38,17 @@ _DANGEROUS_OPEN = re.compile(r"<(script|style|iframe|object|embed|noscript|templ
 # A raw HTML tag (open, close, self-closing, comment, doctype); `<https://x>` autolinks have no tag-name end.
 _TAG = re.compile(r"<!--.*?(?:-->|$)|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<![A-Za-z][^<>]*>", re.DOTALL)
 _CODE = re.compile(r"(```[\s\S]*?(?:```|$)|~~~[\s\S]*?(?:~~~|$)|`[^`\n]*`)")
-_MD_INLINE_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]*)")
-_MD_REF_DEF = re.compile(r"^(\s{0,3}\[[^\]\n]+\]:\s*<?)(\S+?)(>?)(?=\s|$)", re.MULTILINE)
-_MD_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*)>")
+# CommonMark link destinations: `<...>` (spaces allowed, no line break), or a run of backslash escapes
+# and of characters other than ASCII spaces and controls (NBSP, bidi and zero-width characters belong to
+# it). A run that meets a '(' may go on past the next ')' (balanced parentheses): it is judged up to the
+# next ASCII space, which holds the whole destination. Before it: spaces, tabs, at most one line break.
+_MD_GAP = r"[ \t]*\n?[ \t]*"
+_MD_DEST = r"<(?:\\.|[^<>\n\\])*+>?|(?:\\.|[^\x00-\x20()\\])*+\([^\x00-\x20]*|(?:\\.|[^\x00-\x20()\\])*+\\?"
+_MD_INLINE_LINK = re.compile(r"(\]\(" + _MD_GAP + ")(" + _MD_DEST + ")")
+# A reference definition's target, wherever `]:` stands: a label may span lines and sit in a quote or a list.
+_MD_REF_DEF = re.compile(r"(\]:" + _MD_GAP + r")(<[^<>\n]*>?|[^\x00-\x20]+)")
+_MD_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^<>\x00-\x20]*)>")
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 
 
@@ -57,28 +80,59 @@ def is_plain(text: str) -> bool:
     return text.isprintable() or text.replace("\n", "").replace("\t", "").isprintable()
 
 
-def safe_url(url: str) -> str | None:
-    """The URL if it is http(s), mailto or relative and not obfuscated; None otherwise."""
-    candidate = url.strip()
-    if not candidate or _CONTROL.search(candidate) or any(ch.isspace() for ch in candidate):
+def _printable(text: str) -> bool:
+    """No character of the categories C* or Z* (see the module docstring); isprintable runs at C speed."""
+    return text.isprintable() and " " not in text
+
+
+def _judge_url(url: object, schemes: frozenset[str]) -> str | None:
+    if not isinstance(url, str):
+        return None
+    candidate = url.strip(_ASCII_WHITESPACE)
+    if not candidate or not _printable(candidate):
         return None
     decoded = html.unescape(candidate) if "&" in candidate else candidate
-    if decoded != candidate and (_CONTROL.search(decoded) or any(ch.isspace() for ch in decoded)):
+    if decoded is not candidate and not _printable(decoded):
         return None
+    if decoded.replace("\\", "/").startswith("//"):
+        return None  # protocol-relative: `file://host` on a page opened from disk
     match = _SCHEME.match(decoded)
     if match is not None:
-        return candidate if match.group(1).lower() in SAFE_SCHEMES else None
+        return candidate if match.group(1).lower() in schemes else None
     # No clean scheme: a ':' before any of '/?#' still makes browsers read a scheme, so refuse it.
     head = re.split(r"[/?#]", decoded, maxsplit=1)[0]
     return None if ":" in head else candidate
 
 
+def safe_url(url: object) -> str | None:
+    """The link target (stripped) if the URL policy keeps it (http, https, mailto, relative); else None."""
+    return _judge_url(url, SAFE_SCHEMES)
+
+
+def safe_image_url(url: object) -> str | None:
+    """The image source (stripped) if the URL policy keeps it (http, https or relative); None otherwise."""
+    return _judge_url(url, SAFE_IMAGE_SCHEMES)
+
+
+def _md_destination_safe(dest: str) -> bool:
+    """Whether a markdown link destination, read as CommonMark reads it, passes the URL policy."""
+    if dest.startswith("<"):
+        dest = dest[1:-1] if dest.endswith(">") else dest[1:]
+    elif "\\" in dest:
+        dest = _MD_ESCAPE.sub(r"\1", dest)
+    return safe_url(dest) is not None
+
+
 def _safe_md_links(segment: str) -> str:
     def inline(m: re.Match[str]) -> str:
-        return m.group(1) + (safe_url(m.group(2)) or "") if m.group(2) else m.group(0)
+        if not m.group(2) or _md_destination_safe(m.group(2)):
+            return m.group(0)
+        # drop the target and close the link here, so nothing after it can become the target instead
+        closed = m.string.startswith(")", m.end())
+        return m.group(1) if closed else m.group(1) + ")"
 
     def ref(m: re.Match[str]) -> str:
-        return m.group(1) + (safe_url(m.group(2)) or "#") + m.group(3)
+        return m.group(0) if _md_destination_safe(m.group(2)) else m.group(1) + "#"
 
     def auto(m: re.Match[str]) -> str:
         return m.group(0) if safe_url(m.group(1)) else ""
@@ -90,22 +144,18 @@ def _safe_md_links(segment: str) -> str:
     return _MD_AUTOLINK.sub(auto, segment) if "<" in segment else segment
 
 
-def _sanitize_md_prose(segment: str) -> str:
-    if "<" in segment:
-        # Autolinks look like tags to nobody but us: protect safe ones by checking before stripping tags.
-        segment = _safe_md_links(segment)
-        segment = strip_html(segment)
-        return segment
-    return _safe_md_links(segment)
-
-
 def sanitize_markdown(text: str) -> str:
-    """Markdown prop: no controls, raw HTML or unsafe link targets; code spans and blocks stay as written."""
+    """Markdown prop: no controls, raw HTML or unsafe link targets; code spans and blocks keep their tags."""
     text = strip_controls(text) if _CONTROL.search(text) else text
     if "<" not in text and "](" not in text and "]:" not in text:
         return text
+    # Link targets are judged everywhere, code included: a link that opens before a code span takes the span's
+    # text into its target, and a link inside code loses nothing but its (unsafe) target.
+    text = _safe_md_links(text)
+    if "<" not in text:
+        return text
     if "`" not in text and "~~~" not in text:
-        return _sanitize_md_prose(text)
+        return strip_html(text)
     parts = _CODE.split(text)
     # split() with one group: odd indexes are code, shown verbatim by the renderer (never executed).
-    return "".join(part if index % 2 else _sanitize_md_prose(part) for index, part in enumerate(parts))
+    return "".join(part if index % 2 else strip_html(part) for index, part in enumerate(parts))

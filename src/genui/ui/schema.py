@@ -1,6 +1,6 @@
 """JSON Schema export: the pydantic models assembled per catalog into one schema with `$defs`.
 
-Three views of one internal schema:
+Views of one internal schema:
 - internal: pydantic output cleaned up, keeps `x-kind` / `x-default` (what the fast repairer compiles);
 - validation: what a C1 client accepts (hard caps), no `x-` keys;
 - decoding: tight bounds for constrained decoding (llama.cpp json-schema-to-grammar, vLLM, OpenAI strict-ish):
@@ -24,7 +24,7 @@ Schema = dict[str, Any]
 ROOT_DECODE_MAX_CHILDREN = 8
 NESTED_DECODE_MAX_ITEMS = 6
 SCALAR_DECODE_MAX_ITEMS = 12
-DECODE_MAX_LENGTH = {"text": 160, "markdown": 1200, "url": 400}
+DECODE_MAX_LENGTH = {"text": 160, "markdown": 1200, "url": 400, "image": 400}
 DECODE_DEFAULT_MAX_LENGTH = 300
 _SCHEMA_MAPS = ("properties", "$defs")
 _SCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
@@ -74,6 +74,27 @@ def base_defs() -> dict[str, Schema]:
     cleaned = _walk(raw, _clean_pydantic)
     defs: dict[str, Schema] = cleaned["$defs"]
     return defs
+
+
+def resolve(schema: Any, defs: dict[str, Schema]) -> Any:
+    """The schema a `$ref` points at (a schema without one as it is)."""
+    while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+        schema = defs.get(schema["$ref"].rsplit("/", 1)[-1], {})
+    return schema
+
+
+@lru_cache(maxsize=1)
+def declared_components() -> dict[str, Schema]:
+    """Every component the catalog declares (every block, the root Card, the parts they use) -> the internal
+    schema of its props."""
+    defs = base_defs()
+    out: dict[str, Schema] = {}
+    for schema in defs.values():
+        properties = schema.get("properties", {})
+        tag = properties.get("component")
+        if isinstance(tag, dict) and "const" in tag:
+            out[str(tag["const"])] = resolve(properties.get("props", {}), defs)
+    return out
 
 
 def _refs(schema: Any, found: set[str]) -> None:
@@ -151,7 +172,7 @@ def assemble(
     return root
 
 
-_ACTION_DEFS = {"continue_conversation": "ContinueConversation", "open_url": "OpenUrl"}
+_ACTION_DEFS = {name: model.__name__ for name, model in c.BUILTIN_ACTIONS.items()}
 
 
 def _strip_private(node: Schema) -> Schema:
@@ -188,34 +209,9 @@ def _tighten(node: Schema) -> Schema:
 def decoding_view(internal: Schema) -> Schema:
     """Tight schema for constrained decoding (a 135M model decodes with it)."""
     out: Schema = _walk(internal, _tighten)
-    out["properties"]["props"] = out["properties"]["props"]  # root props are a $ref; tighten CardProps below
     card_props = out["$defs"].get("CardProps")
     if card_props is not None:
         card_props["properties"]["children"]["maxItems"] = ROOT_DECODE_MAX_CHILDREN
-    return out
-
-
-_OPTIONAL_NULL = {"type": "null"}
-
-
-def _strictify(node: Schema) -> Schema:
-    props = node.get("properties")
-    if isinstance(props, dict) and node.get("type") == "object":
-        required = set(node.get("required", []))
-        for name, sub in list(props.items()):
-            if name not in required:
-                props[name] = {"anyOf": [sub, _OPTIONAL_NULL]}
-        node["required"] = list(props)
-        node["additionalProperties"] = False
-    for key in ("maxLength", "minLength", "maxItems", "minItems"):
-        node.pop(key, None)
-    return node
-
-
-def openai_strict_view(decoding: Schema) -> Schema:
-    """OpenAI strict structured outputs: every property required (optional ones nullable), no length keywords.
-    The repairer treats a null optional prop as absent, so answers decoded with it repair cleanly."""
-    out: Schema = _walk(decoding, _strictify)
     return out
 
 

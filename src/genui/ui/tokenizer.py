@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from typing import Protocol
 
 JsonScalar = str | int | float | bool | None
@@ -54,6 +55,8 @@ _LITERALS: dict[str, JsonScalar] = {
     "undefined": None, "NaN": None, "Infinity": None, "-Infinity": None, "+Infinity": None,
 }  # fmt: skip
 _CLOSER_OF = {"}": "{", "]": "["}
+_JSON_LITERALS = frozenset({"true", "false", "null"})
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?\Z")
 
 
 class TokenHandler(Protocol):
@@ -232,6 +235,31 @@ class JsonTokenizer:
             self._stack.pop()
             h.end()
         self._state = _PROSE
+
+    def client_closing(self, fed: str) -> str | None:
+        """`fed` (all the text fed so far, the prefix of one JSON value) completed the way a C1 client
+        completes a streamed prefix (c1-wire-format.md §3): an open string value closed (an escape cut in half
+        dropped), a dangling comma dropped, the open containers closed. None where a client shows nothing new:
+        a cut inside a key, after a key or its colon, inside a literal, a number or a comment, or no value."""
+        state = self._state
+        if state == _STRING:
+            if self._str_is_key or self._quote != '"':
+                return None
+            closed = fed[: len(fed) - len(self._carry)] + '"'
+        elif self._carry:
+            return None  # a lookahead (`/`): something is cut here
+        elif state == _WORD:
+            if self._str_is_key or not (self._word in _JSON_LITERALS or _JSON_NUMBER.match(self._word)):
+                return None
+            closed = fed
+        elif state == _PROSE:
+            return fed if fed.strip() else None
+        elif state in (_KEY, _AFTER) or (state == _VALUE and self._pending_key is None):
+            closed = fed.rstrip()
+            closed = closed[:-1] if closed.endswith(",") else closed
+        else:  # after a key or its colon, in a comment or a captured value
+            return None
+        return closed + "".join("}" if opener == "{" else "]" for opener in reversed(self._stack))
 
     # ---- structure ------
 
@@ -658,3 +686,62 @@ def loads_lenient(text: str, *, max_depth: int = 64) -> object:
     tokenizer.feed(text)
     tokenizer.close()
     return builder.result
+
+
+class _Descend:
+    """TokenHandler that descends into every container and keeps nothing: close_prefix reads the tokenizer's
+    state at the end."""
+
+    def begin(self, opener: str) -> bool:
+        return True
+
+    def end(self) -> None:
+        pass
+
+    def key(self, name: str) -> None:
+        pass
+
+    def scalar(self, value: JsonScalar) -> None:
+        pass
+
+    def captured(self, raw: str | None, complete: bool) -> None:
+        pass
+
+    def begin_string(self) -> bool:
+        return False
+
+    def string_part(self, text: str) -> None:
+        pass
+
+    def end_string(self) -> None:
+        pass
+
+    def prose(self, text: str) -> None:
+        pass
+
+
+_DESCEND = _Descend()
+
+
+def close_prefix(text: str) -> str | None:
+    """A prefix of one JSON value completed the way a C1 client completes it (JsonTokenizer.client_closing);
+    None where a client shows nothing new."""
+    tokenizer = JsonTokenizer(_DESCEND, max_depth=sys.maxsize, any_list=True)
+    tokenizer.feed(text)
+    return tokenizer.client_closing(text)
+
+
+def loads_prefix(text: str) -> object:
+    """What a C1 client reads from a possibly cut-off JSON text: the value of the text as completed by
+    close_prefix, parsed strictly (json.loads, as clients use a strict parser); None when there is none."""
+    try:
+        return json.loads(text)  # C speed for what is already whole
+    except (ValueError, RecursionError):
+        pass
+    closed = close_prefix(text)
+    if closed is None:
+        return None
+    try:
+        return json.loads(closed)
+    except (ValueError, RecursionError):
+        return None

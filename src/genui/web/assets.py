@@ -35,3 +35,12 @@ def asset(name: str) -> Asset:
 
 def asset_text(name: str) -> str:
     return asset(name).body.decode("utf-8")
+
+
+def inline_css() -> str:
+    return asset_text("genui.css")
+
+
+def inline_js() -> str:
+    # "</" would end the inline <script> element early
+    return asset_text("genui.js").replace("</", "<\\/")

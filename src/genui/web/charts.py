@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from genui.web.safety import esc
+from genui.web.escape import esc
 
 PALETTE = ("#4f6bed", "#e8793b", "#2aa876", "#d64f7a", "#8a5cd6", "#c9a227", "#2b9bc4", "#7a8699")
 W, H = 600, 300

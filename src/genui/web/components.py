@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from genui.ui.client import known_components
+from genui.ui.sanitize import safe_image_url, safe_url
 from genui.web import charts
+from genui.web.escape import esc
 from genui.web.markdown import render_markdown
-from genui.web.safety import esc, safe_image_src, safe_url
 
 _ICONS = {
     "check": "✓",
@@ -109,57 +111,6 @@ class TreeRenderer:
     def __init__(self, id_prefix: str) -> None:
         self._prefix = id_prefix
         self._counter = 0
-        self._handlers: dict[str, Callable[[dict[str, Any]], str]] = {
-            "Card": self.card,
-            "Header": self.header,
-            "CardHeader": self.header,
-            "InlineHeader": self.inline_header,
-            "TextContent": self.text_content,
-            "CalloutV2": self.callout,
-            "Callout": self.callout,
-            "TagBlock": self.tag_block,
-            "Image": self.image,
-            "ImageGallery": self.image_gallery,
-            "List": self.list_block,
-            "ListBlock": self.list_block,
-            "Steps": self.steps,
-            "Tabs": self.tabs,
-            "Accordion": self.accordion,
-            "SectionBlock": self.section_block,
-            "Section": self.section,
-            "Layout": self.layout,
-            "CarouselV2": self.carousel,
-            "Carousel": self.carousel,
-            "MiniCardBlock": self.mini_card_block,
-            "MiniCard": self.mini_card,
-            "ProfileTile": self.tile,
-            "DataTile": self.tile,
-            "Stats": self.tile,
-            "MiniChart": self.mini_chart,
-            "Table": self.table,
-            "EditableTable": self.editable_table,
-            "BarChartV2": self.bar_chart,
-            "LineChartV2": self.line_chart,
-            "AreaChartV2": self.area_chart,
-            "RadarChartV2": self.radar_chart,
-            "PieChartV2": self.pie_chart,
-            "RadialChartV2": self.radial_chart,
-            "SingleStackedBarChart": self.single_stacked_bar,
-            "ScatterChart": self.scatter_chart,
-            "BarChart": self.v0_chart("BarChart"),
-            "LineChart": self.v0_chart("LineChart"),
-            "AreaChart": self.v0_chart("AreaChart"),
-            "PieChart": self.v0_chart("PieChart"),
-            "RadarChart": self.v0_chart("RadarChart"),
-            "RadialChart": self.v0_chart("RadialChart"),
-            "Form": self.form,
-            "Button": self.button,
-            "IconButton": self.icon_button,
-            "ButtonGroup": self.button_group,
-            "FollowUpBlock": self.follow_ups,
-            "Icon": self.icon_node,
-            "StepsItem": self.steps_item,
-        }
 
     # ---- plumbing ----------------------------------------------------------------------------------
 
@@ -179,12 +130,8 @@ class TreeRenderer:
         props = _dict(value.get("props"))
         if not isinstance(name, str):
             return self.generic(value)
-        handler = self._handlers.get(name)
-        if handler is not None:
-            return handler(props)
-        if name in _CONTROLS:
-            return self.control(name, props, None)
-        return self.generic(props)
+        drawing = DRAWINGS.get(name)
+        return drawing(self, props) if drawing is not None else self.generic(props)
 
     def generic(self, props: dict[str, Any]) -> str:
         """Fallback for shapes we do not know in detail: show the text it carries, then nested nodes."""
@@ -297,7 +244,7 @@ class TreeRenderer:
         return f'<div class="gu-tags" data-component="TagBlock">{tags}</div>'
 
     def _img(self, src: object, alt: str, ratio: object = None) -> str:
-        url = safe_image_src(src)
+        url = safe_image_url(src)
         style = ""
         if isinstance(ratio, str) and all(c.isdigit() or c in ":/. " for c in ratio) and ratio.strip():
             style = f' style="aspect-ratio:{esc(ratio.replace(":", "/"))}"'
@@ -682,33 +629,30 @@ class TreeRenderer:
         names = [_str(_dict(g).get("name")) for g in _list(_dict(cd).get("data"))]
         return self._chart_wrap("ScatterChart", props, svg, charts.legend(names))
 
-    def v0_chart(self, kind: str) -> Callable[[dict[str, Any]], str]:
-        def render(props: dict[str, Any]) -> str:
-            data = charts.v0_chart2d(props)
-            title = _str(props.get("title") or props.get("heading")) or kind
-            names = [s.name for s in data.series]
-            if kind in ("PieChart", "RadialChart"):
-                items = [
-                    (lab, data.series[0].values[i] if data.series else 0.0)
-                    for i, lab in enumerate(data.labels)
-                ]
-                svg = (
-                    charts.pie_chart(items, "", self.ids, title=title, donut=props.get("variant") == "donut")
-                    if kind == "PieChart"
-                    else charts.radial_chart(items, "", self.ids, title=title)
-                )
-                return self._chart_wrap(kind, props, svg, self._legend1d(items, ""))
-            if kind == "RadarChart":
-                svg = charts.radar_chart(data, self.ids, title=title)
-            elif kind == "BarChart":
-                svg = charts.bar_chart(
-                    data, self.ids, title=title, stacked=props.get("variant") == "stacked", horizontal=False
-                )
-            else:
-                svg = charts.line_chart(data, self.ids, title=title, area=kind == "AreaChart", smooth=False)
-            return self._chart_wrap(kind, props, svg, charts.legend(names))
-
-        return render
+    def v0_chart(self, kind: str, props: dict[str, Any]) -> str:
+        """A deprecated v0 chart (`categoryKey` + rows), drawn with the V2 chart of its kind."""
+        data = charts.v0_chart2d(props)
+        title = _str(props.get("title") or props.get("heading")) or kind
+        names = [s.name for s in data.series]
+        if kind in ("PieChart", "RadialChart"):
+            items = [
+                (lab, data.series[0].values[i] if data.series else 0.0) for i, lab in enumerate(data.labels)
+            ]
+            svg = (
+                charts.pie_chart(items, "", self.ids, title=title, donut=props.get("variant") == "donut")
+                if kind == "PieChart"
+                else charts.radial_chart(items, "", self.ids, title=title)
+            )
+            return self._chart_wrap(kind, props, svg, self._legend1d(items, ""))
+        if kind == "RadarChart":
+            svg = charts.radar_chart(data, self.ids, title=title)
+        elif kind == "BarChart":
+            svg = charts.bar_chart(
+                data, self.ids, title=title, stacked=props.get("variant") == "stacked", horizontal=False
+            )
+        else:
+            svg = charts.line_chart(data, self.ids, title=title, area=kind == "AreaChart", smooth=False)
+        return self._chart_wrap(kind, props, svg, charts.legend(names))
 
     # ---- actions -------------------------------------------------------------------------------------
 
@@ -1019,3 +963,84 @@ _CONTROLS: dict[str, Callable[[TreeRenderer, dict[str, Any], str], tuple[str, bo
     "DatePicker": _date,
     "Slider": _slider,
 }
+
+
+Drawing = Callable[[TreeRenderer, dict[str, Any]], str]
+
+
+def _control(name: str) -> Drawing:
+    return lambda renderer, props: renderer.control(name, props, None)
+
+
+def _v0(kind: str) -> Drawing:
+    return lambda renderer, props: renderer.v0_chart(kind, props)
+
+
+# One drawing per component a client draws (genui.ui.client.known_components(): every declared component and
+# every deprecated one); the items drawn by their parents show their text when met on their own.
+DRAWINGS: dict[str, Drawing] = {
+    "Card": TreeRenderer.card,
+    "Header": TreeRenderer.header,
+    "CardHeader": TreeRenderer.header,
+    "InlineHeader": TreeRenderer.inline_header,
+    "TextContent": TreeRenderer.text_content,
+    "CalloutV2": TreeRenderer.callout,
+    "Callout": TreeRenderer.callout,
+    "TagBlock": TreeRenderer.tag_block,
+    "Image": TreeRenderer.image,
+    "ImageGallery": TreeRenderer.image_gallery,
+    "List": TreeRenderer.list_block,
+    "ListBlock": TreeRenderer.list_block,
+    "Steps": TreeRenderer.steps,
+    "StepsItem": TreeRenderer.steps_item,
+    "Tabs": TreeRenderer.tabs,
+    "Accordion": TreeRenderer.accordion,
+    "SectionBlock": TreeRenderer.section_block,
+    "Section": TreeRenderer.section,
+    "Layout": TreeRenderer.layout,
+    "CarouselV2": TreeRenderer.carousel,
+    "Carousel": TreeRenderer.carousel,
+    "MiniCardBlock": TreeRenderer.mini_card_block,
+    "MiniCard": TreeRenderer.mini_card,
+    "ProfileTile": TreeRenderer.tile,
+    "DataTile": TreeRenderer.tile,
+    "Stats": TreeRenderer.tile,
+    "MiniChart": TreeRenderer.mini_chart,
+    "Table": TreeRenderer.table,
+    "EditableTable": TreeRenderer.editable_table,
+    "BarChartV2": TreeRenderer.bar_chart,
+    "LineChartV2": TreeRenderer.line_chart,
+    "AreaChartV2": TreeRenderer.area_chart,
+    "RadarChartV2": TreeRenderer.radar_chart,
+    "PieChartV2": TreeRenderer.pie_chart,
+    "RadialChartV2": TreeRenderer.radial_chart,
+    "SingleStackedBarChart": TreeRenderer.single_stacked_bar,
+    "ScatterChart": TreeRenderer.scatter_chart,
+    **{
+        kind: _v0(kind)
+        for kind in ("BarChart", "LineChart", "AreaChart", "PieChart", "RadarChart", "RadialChart")
+    },
+    "Form": TreeRenderer.form,
+    **{name: _control(name) for name in _CONTROLS},
+    "SelectItem": TreeRenderer.generic,
+    "SelectLabel": TreeRenderer.generic,
+    "SelectSeparator": TreeRenderer.generic,
+    "CheckBoxItem": TreeRenderer.generic,
+    "SwitchItem": TreeRenderer.generic,
+    "RadioItem": TreeRenderer.generic,
+    "Button": TreeRenderer.button,
+    "IconButton": TreeRenderer.icon_button,
+    "ButtonGroup": TreeRenderer.button_group,
+    "FollowUpBlock": TreeRenderer.follow_ups,
+    "Icon": TreeRenderer.icon_node,
+}
+
+
+def check_drawings(components: Iterable[str]) -> None:
+    """Refuse to start (RuntimeError) when a component a client draws has no drawing here."""
+    missing = sorted(set(components) - DRAWINGS.keys())
+    if missing:
+        raise RuntimeError(f"the renderer has no drawing for the catalog components {missing}")
+
+
+check_drawings(known_components())

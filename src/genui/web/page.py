@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from genui.web.assets import PUBLIC_ASSETS, asset, asset_text
+from genui.web.assets import PUBLIC_ASSETS, asset, asset_text, inline_css, inline_js
+from genui.web.escape import esc
 from genui.web.render import render_html
-from genui.web.safety import esc
-
-
-def inline_css() -> str:
-    return asset_text("genui.css")
-
-
-def inline_js() -> str:
-    # "</" would end the inline <script> element early
-    return asset_text("genui.js").replace("</", "<\\/")
 
 
 def render_page(c1_text: str, *, title: str = "genui", theme: str = "light") -> str:

@@ -7,16 +7,16 @@ is plain HTML + inline SVG, readable without JS; `static/genui.js` only adds act
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from genui.web.c1read import Part, decode, read_parts, read_thinkitem
+from genui.ui.c1 import C1Part, parse_c1, unescape
+from genui.ui.client import client_tree
+from genui.ui.tokenizer import loads_prefix
+from genui.web.assets import inline_css
 from genui.web.components import TreeRenderer
-from genui.web.lenient_json import loads_prefix
+from genui.web.escape import esc
 from genui.web.markdown import render_markdown
-from genui.web.safety import esc
-from genui.web.validate import is_valid_tree, root_node
 
 COULD_NOT_RENDER = "Could not render this response."
 
@@ -39,7 +39,7 @@ def render_html(c1_text: str, *, partial: bool = False, fallback: str | None = N
 
 
 def render_result(c1_text: str, *, partial: bool = False, fallback: str | None = None) -> RenderResult:
-    parts = read_parts(c1_text, partial=partial)
+    parts = parse_c1(c1_text, partial=partial).parts
     prefix = "gu" + hashlib.sha1(c1_text.encode("utf-8", "replace")).hexdigest()[:8]
     renderer = TreeRenderer(prefix)
     fallback_trees = _valid_trees(fallback) if fallback else []
@@ -47,20 +47,16 @@ def render_result(c1_text: str, *, partial: bool = False, fallback: str | None =
     valid = True
     content_index = 0
     for part in parts:
-        cut = partial and not part.complete
         if part.kind == "thinkitem":
-            item = read_thinkitem(part, partial=partial)
-            if item.ephemeral and not partial:
+            ephemeral = part.attrs.get("ephemeral", "").lower() == "true"
+            if ephemeral and not partial:
                 continue
-            out.append(_think_html(item.title, item.content, item.ephemeral))
+            out.append(_think_html(part.data["title"], part.data["content"], ephemeral))
         elif part.kind == "custommarkdown":
-            out.append(
-                '<div class="gu-custom-markdown gu-markdown">'
-                f"{render_markdown(decode(part.body, partial=cut))}</div>"
-            )
+            out.append(f'<div class="gu-custom-markdown gu-markdown">{render_markdown(part.body)}</div>')
         elif part.kind in ("content", "text"):
             if part.attrs.get("version", "1") != "1":
-                out.append(_v2_html(decode(part.body, partial=cut)))
+                out.append(_v2_html(part.body))
                 continue
             root = _tree(part, partial=partial)
             if root is None:
@@ -72,35 +68,24 @@ def render_result(c1_text: str, *, partial: bool = False, fallback: str | None =
                 out.append(f'<div class="gu-note" role="note">{COULD_NOT_RENDER}</div>')
             content_index += 1
         elif part.kind in ("artifact", "artifact_diff"):
-            out.append(_artifact_html(part, partial=cut))
+            out.append(_artifact_html(part))
         # `context` holds client state (form values); nothing to show
     busy = ' aria-busy="true"' if partial else ""
     return RenderResult(f'<div class="gu-message"{busy}>{"".join(out)}</div>', valid)
 
 
-def _tree(part: Part, *, partial: bool) -> dict[str, Any] | None:
-    """The validated root Card of a v1 content part, or None when it is not (yet) a valid tree."""
-    body = decode(part.body, partial=partial and not part.complete)
-    parsed: object
-    if partial and not part.complete:
-        parsed = loads_prefix(body)
-    else:
-        try:
-            parsed = json.loads(body)
-        except ValueError:
-            parsed = loads_prefix(body) if partial else None
-    root = root_node(parsed)
-    if root is None or not is_valid_tree(root):
-        return None
-    return root
+def _tree(part: C1Part, *, partial: bool) -> dict[str, Any] | None:
+    """The root Card a client shows for a v1 content part (text outside elements counts as one), or None."""
+    body = unescape(part.body) if part.kind == "text" else part.body
+    return client_tree(body, partial=partial)
 
 
 def _valid_trees(c1_text: str) -> list[dict[str, Any] | None]:
-    trees: list[dict[str, Any] | None] = []
-    for part in read_parts(c1_text, partial=True):
-        if part.kind in ("content", "text") and part.attrs.get("version", "1") == "1":
-            trees.append(_tree(part, partial=True))
-    return trees
+    return [
+        _tree(part, partial=True)
+        for part in parse_c1(c1_text, partial=True).parts
+        if part.kind in ("content", "text") and part.attrs.get("version", "1") == "1"
+    ]
 
 
 def _think_html(title: str, content: str, ephemeral: bool) -> str:
@@ -119,10 +104,9 @@ def _v2_html(text: str) -> str:
     )
 
 
-def _artifact_html(part: Part, *, partial: bool) -> str:
+def _artifact_html(part: C1Part) -> str:
     kind = esc(part.attrs.get("type") or part.kind)
-    loaded = loads_prefix(decode(part.body, partial=partial))
-    texts = _collect_text(loaded)[:200]
+    texts = _collect_text(loads_prefix(part.body))[:200]
     lines = "".join(f"<li>{esc(t)}</li>" for t in texts)
     return (
         f'<section class="gu-artifact" aria-label="Artifact"><h3>Artifact: {kind}</h3>'
@@ -153,8 +137,6 @@ class C1Html:
         self.theme = theme
 
     def _repr_html_(self) -> str:
-        from genui.web.page import inline_css
-
         return (
             f'<div class="gu-page" data-theme="{esc(self.theme)}"><style>{inline_css()}</style>'
             f"{render_html(self.c1_text)}</div>"

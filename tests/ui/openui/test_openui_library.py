@@ -111,3 +111,33 @@ def test_the_bundled_libraries() -> None:
     assert [(p.name, p.required) for p in header.params] == [("title", True), ("subtitle", False)]
     assert chat.components["Slider"].params[-1].name == "step"  # positional order as published
     assert report_library().root == "Report" and presentation_library().root == "Presentation"
+
+
+def test_the_library_cache_evicts_the_least_recently_used() -> None:
+    from genui.ui.openui import library as module
+
+    def document(i: int) -> dict[str, Any]:
+        return {"$defs": {f"Only{i}": {"properties": {"n": {"type": "number"}}}}}
+
+    first = load_library(document(-1))
+    second = load_library(document(-2))
+    for i in range(module._CACHE_SIZE - 1):
+        load_library(document(i))
+        assert load_library(document(-1)) is first  # used again: kept
+    assert load_library(document(-2)) is not second  # not used: evicted
+    assert len(module._cache) <= module._CACHE_SIZE
+
+
+def test_entry_candidates_are_the_components_nothing_refers_to() -> None:
+    from genui.ui.openui.library import entry_candidates
+
+    assert entry_candidates(chat_library())[0] == "Card"
+    nested = {
+        "$defs": {
+            "Page": {
+                "properties": {"footer": {"type": "object", "properties": {"b": {"$ref": "#/$defs/B"}}}}
+            },
+            "B": {"properties": {"again": {"$ref": "#/$defs/B"}}},
+        }
+    }
+    assert entry_candidates(load_library(nested)) == ("Page",)  # refs inside objects count; self-refs do not

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openui_corpus import CASES, Case
 
-from genui.ui.openui import RepairBudget, load_library, repair, validate
+from genui.ui.openui import RepairBudget, chat_library, load_library, repair, validate
 
 
 def codes(items: tuple) -> list[str]:  # type: ignore[type-arg]
@@ -201,3 +201,42 @@ def test_repair_never_raises_and_never_claims_a_wrong_validity(text: str) -> Non
     result = repair(text)
     if result.valid:
         assert validate(result.program).valid
+
+
+def test_a_mapped_name_is_noted_on_its_own_statement_once() -> None:
+    result = repair('root = Card([h])\nh = HEADER("A")\n')
+    assert result.program == 'root = Card([h])\nh = Header("A")\n'
+    assert [(i.code, i.statement_id) for i in result.fixed] == [("unknown-component", "h")]
+
+
+def test_one_fixed_item_per_problem() -> None:
+    orphan = repair('root = Card([h])\nh = Header("A")\nlost = TextContent("b")\n')
+    assert [(i.code, i.statement_id) for i in orphan.fixed] == [("orphaned", "lost")]
+    assert "not reachable" in orphan.fixed[0].message  # what was wrong, not what was done about it
+    coerced = repair('root = Card([c])\nc = BarChart(["Q1"], [{category: "R", values: ["12"]}])\n')
+    assert [(i.code, i.path, i.statement_id) for i in coerced.fixed] == [
+        ("type-mismatch", "/series/0/values/0", "c")
+    ]
+    two_unknown = repair('root = Card([Foo("a"), Bar("b"), h])\nh = Header("x")\n')
+    assert sorted(i.component or "" for i in two_unknown.fixed) == ["Bar", "Foo"]
+
+
+def test_a_cut_off_tail_is_kept_when_it_still_gives_a_value() -> None:
+    pie = repair('root = Card([p])\np = PieChart([{category: "A", value: 1}, {category: "B", val')
+    assert pie.program == 'root = Card([p])\np = PieChart([{category: "A", value: 1}])\n' and pie.valid
+    enum = repair('root = Card([t])\nt = TextContent("x", "lar')
+    assert enum.program == 'root = Card([t])\nt = TextContent("x")\n'
+    earlier = repair('root = Card([t])\nt = TextContent("full", "large")\nt = TextContent("cut", "lar')
+    assert earlier.program == 'root = Card([t])\nt = TextContent("full", "large")\n'
+
+
+def test_custom_action_steps_are_kept_when_the_library_names_them() -> None:
+    program = (
+        "root = Card([bg])\nbg = ButtonGroup([b])\n"
+        'b = Button("Book", Action([@book_table(4), @ToAssistant("x")]))\n'
+    )
+    with_action = chat_library().with_actions(["book_table"])
+    assert validate(program, with_action).valid and not repair(program, with_action).changed
+    assert codes(validate(program).errors) == ["unknown-function"]
+    assert "@book_table" not in repair(program).program
+    assert chat_library().actions == frozenset()  # with_actions makes a copy

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -189,6 +190,11 @@ class Library:
     component_groups: tuple[Mapping[str, Any], ...] = ()
     id: str | None = None
     digest: str = ""
+    actions: frozenset[str] = frozenset()  # custom action steps (`@Name(...)`) the application handles
+
+    def with_actions(self, names: Iterable[str]) -> Library:
+        """This library with custom action steps the validator accepts (and repair keeps) as `@Name(...)`."""
+        return replace(self, actions=self.actions | frozenset(names))
 
     def __contains__(self, name: object) -> bool:
         return name in self.components
@@ -299,7 +305,7 @@ class Library:
         return cls(components, root, schema, groups, library_id, digest)
 
 
-_cache: dict[tuple[str, str | None], Library] = {}
+_cache: OrderedDict[tuple[str, str | None], Library] = OrderedDict()  # least recently used first
 _cache_lock = threading.Lock()
 
 
@@ -316,14 +322,33 @@ def load_library(source: Mapping[str, Any] | str | bytes, *, root: str | None = 
     key = (digest, root)
     with _cache_lock:
         cached = _cache.get(key)
-    if cached is not None:
-        return cached
+        if cached is not None:
+            _cache.move_to_end(key)
+            return cached
     library = Library.from_document(document, root=root, digest=digest)
     with _cache_lock:
-        if len(_cache) >= _CACHE_SIZE:
-            _cache.pop(next(iter(_cache)))
         _cache[key] = library
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
     return library
+
+
+def entry_candidates(library: Library) -> tuple[str, ...]:
+    """Components no other component refers to (anywhere in its props): where a program may start."""
+    referenced: set[str] = set()
+    defs = library.schema.get("$defs", {})
+    for name in library.components:
+        stack: list[Any] = [defs.get(name)]
+        while stack:
+            value = stack.pop()
+            if isinstance(value, list):
+                stack.extend(value)
+            elif isinstance(value, Mapping):
+                target = ref_name(value)
+                if target is not None and target != name:
+                    referenced.add(target)
+                stack.extend(value.values())
+    return tuple(name for name in library.components if name not in referenced)
 
 
 @cache

@@ -263,7 +263,7 @@ class Materializer:
                     args = tuple(a if i == 1 else self.expr(a, inner) for i, a in enumerate(node.args))
                     return Call(node.name, args, node.at)
             args = tuple(self.expr(a, scoped) for a in node.args)
-            if node.name in BUILTINS or node.name in RESERVED_CALLS:
+            if node.name in BUILTINS or node.name in RESERVED_CALLS or self._custom_action(node):
                 return Call(node.name, args, node.at)
             if node.at and self.lang == "1.0":
                 self._unknown_function(node.name)
@@ -336,7 +336,7 @@ class Materializer:
     def call(self, node: Call) -> Any:
         name = node.name
         if node.at:
-            if name in BUILTINS:
+            if name in BUILTINS or self._custom_action(node):
                 return Dynamic(self.expr(node, frozenset()))
             if name in RESERVED_CALLS:
                 self.error(
@@ -358,6 +358,10 @@ class Materializer:
             self._unknown_component(name)
             return None
         return self.component(component, node.args)
+
+    def _custom_action(self, node: Call) -> bool:
+        """`@Name(...)` naming a custom action step of the library (1.0 `defineAction`)."""
+        return node.at and self.library is not None and node.name in self.library.actions
 
     def _unknown_function(self, name: str) -> None:
         known = ", ".join(sorted(BUILTIN_FUNCTIONS | ACTION_STEPS))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..sanitize import safe_url, sanitize_markdown, sanitize_text
@@ -112,8 +112,11 @@ class RepairHooks(Hooks):
     def __init__(self, budget: RepairBudget, notes: _Notes) -> None:
         self.budget = budget
         self.notes = notes
-        self.current: str | None = None
-        self._lower: dict[int, dict[str, list[str]]] = {}
+        self.materializer: Materializer | None = None  # set once built: its current statement names notes
+
+    @property
+    def current(self) -> str | None:
+        return self.materializer.current if self.materializer is not None else None
 
     def component(self, name: str, library: Library) -> Component | None:
         found = library.components.get(name)
@@ -140,6 +143,8 @@ class RepairHooks(Hooks):
         return True
 
     def note(self, issue: Issue) -> None:
+        if issue.statement_id is None and self.current is not None:
+            issue = replace(issue, statement_id=self.current)
         self.notes.add(issue)
 
 
@@ -240,7 +245,9 @@ class _Cleaner:
 
 
 def _without_invalid_tail(program: Program, library: Library, lang: Lang, notes: _Notes) -> Program:
-    """A cut-off last statement that cannot be valid is dropped (an earlier definition then holds)."""
+    """A cut-off last statement is kept when it still gives a value (what in it is invalid is pruned as
+    usual) unless it has errors and an earlier definition of its name exists; otherwise it is dropped (an
+    earlier definition then holds)."""
     if not program.incomplete or not program.statements:
         return program
     last = program.statements[-1]
@@ -251,7 +258,8 @@ def _without_invalid_tail(program: Program, library: Library, lang: Lang, notes:
         value = probe.resolve(last.name)
     except (ProgramTooDeep, ProgramTooLarge):
         value = None
-    if value is not None and not probe.errors:
+    earlier = any(statement.name == last.name for statement in program.statements[:-1])
+    if value is not None and not (probe.errors and earlier):
         return program
     notes.add(Issue("incomplete", f'dropped the cut-off statement "{last.name}"', None, None, last.name))
     return Program(program.statements[:-1], False, program.too_deep)
@@ -314,15 +322,15 @@ def _attach_orphans(materializer: Materializer, root: Node, library: Library, no
             continue  # reached from an orphan attached before it
         statement = materializer.table[name]
         materializer.current = name
-        if isinstance(materializer.hooks, RepairHooks):
-            materializer.hooks.current = name
         value = materializer.resolve(name) if component_statement(statement) else None
+        called = statement.expr.name if isinstance(statement.expr, Call) else None  # as validate names it
         if children is not None and isinstance(value, Node) and value.component in accepted:
             root.props.setdefault(children, []).append(value)
-            notes.add(Issue("orphaned", f'attached "{name}" to the root', value.component, None, name))
+            notes.add(Issue("orphaned", f'attached "{name}" to the root', called, None, name))
         else:
             materializer.unreached.pop(name, None)
-            notes.add(Issue("orphaned", f'deleted "{name}" (not a child the root accepts)', None, None, name))
+            message = f'deleted "{name}" (not a child the root accepts)'
+            notes.add(Issue("orphaned", message, called, None, name))
 
 
 def _extra_statements(program: Program, state: Mapping[str, Any]) -> list[str]:
@@ -358,7 +366,8 @@ def repair(
     output = ""
     if rooted is not None:
         materializer = Materializer(rooted, library, lang=lang, partial=False, hooks=hooks)
-        materializer.current = hooks.current = ROOT_ID
+        hooks.materializer = materializer
+        materializer.current = ROOT_ID
         for name, statement in rooted.table.items():
             if name != ROOT_ID and statement.kind == "value":
                 materializer.unreached[name] = None
@@ -377,10 +386,10 @@ def repair(
     before = initial.errors if initial is not None else ()
     fixed = [issue for issue in before if _key(issue) not in remaining]
     fixed.extend(issue for issue in notes.items.values() if _key(issue) not in remaining)
-    seen: set[tuple[str, str, str | None, str | None]] = set()
+    seen: set[tuple[str, str | None, str | None, str | None]] = set()
     unique = []
-    for issue in fixed:
-        marker = (issue.code, issue.message, issue.statement_id, issue.path)
+    for issue in fixed:  # one item per problem: what was wrong, not also what was done about it
+        marker = (issue.code, issue.component, issue.statement_id, issue.path)
         if marker not in seen:
             seen.add(marker)
             unique.append(issue)

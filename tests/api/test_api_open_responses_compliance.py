@@ -70,7 +70,8 @@ EMBEDDED_SCENARIOS = [name for name in SCENARIOS if name != "tool-calling"]
 def embedded_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
     settings = Settings(
         data_dir=tmp_path_factory.mktemp("compliance-embedded"),
-        providers={"embedded": ProviderConfig(kind="embedded")},
+        # a small model on a busy machine may need minutes for one answer: 120 s (the default) is too short
+        providers={"embedded": ProviderConfig(kind="embedded", timeout=600, idle_timeout=600)},
         models=[
             ModelConfig(name=EMBEDDED_MODEL, provider="embedded", upstream_model="smollm2-135m-instruct")
         ],
@@ -78,7 +79,7 @@ def embedded_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target
     )
     key = create_key(settings)
     with ServerThread(settings) as url:
-        yield Target(base_url=url + "/v1", key=key, model="c1-embed-latest", timeout=300)
+        yield Target(base_url=url + "/v1", key=key, model="c1-embed-latest", timeout=600)
 
 
 @pytest.mark.slow

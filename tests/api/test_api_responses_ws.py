@@ -302,3 +302,18 @@ def test_the_openai_sdk_websocket_client_runs_a_chain(
     assert first.status == second.status == "completed" and second.previous_response_id == first.id
     assert texts(scripted_upstream.requests[1]["messages"])[0] == ("user", "Remember the code word: cobalt.")
     assert missing.type == "error" and missing.error.code == "previous_response_not_found"
+
+
+def test_no_auth_mode_serves_its_own_machine_and_refuses_other_web_origins(
+    make_server: Callable[..., LiveServer],
+) -> None:
+    server = make_server(no_auth=True)
+    url = target_of(server).ws_url
+    with connect(url) as ws:  # no key: this machine, no web origin
+        ws.send(json.dumps(ws_create(target_of(server), input="hello")))
+        completed(read_turn(ws, Turn({})))
+    # a web page elsewhere may open a WebSocket to localhost: the upgrade is refused like its HTTP requests
+    with pytest.raises(InvalidStatus) as refused:
+        connect(url, origin="https://attacker.example", open_timeout=10)  # type: ignore[arg-type]
+    assert refused.value.response.status_code == 403
+    assert json.loads(refused.value.response.body or b"{}")["error"]["code"] == "origin_not_allowed"

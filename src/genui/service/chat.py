@@ -11,8 +11,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from genui.errors import ApiError
-from genui.models.base import Finish, ToolCallDelta, Usage
+from genui.models.base import Finish, ToolCallDelta, UpstreamError, Usage
 from genui.service.accounting import Accounting, Caller
+from genui.service.lifecycle import Drain, ServerShuttingDown
 from genui.service.metadata import thesys_of
 from genui.service.turn import TextOut, Turn, TurnEvent, TurnRequest, TurnRunner
 
@@ -148,6 +149,9 @@ class ChatRun:
     caller: Caller
     turn: Turn
     headers: dict[str, str]
+    drain: Drain
+    # The client's messages: what admission charged, metered again if the run ends before the model's usage.
+    messages: list[dict[str, Any]]
     usage: Usage | None = None
     opened: AsyncGenerator[TurnEvent, None] | None = field(default=None)
 
@@ -161,17 +165,39 @@ class ChatRun:
 
     async def open(self) -> None:
         """Wait for the model's first event: a failure before any output raises here (a real HTTP status)."""
-        self.opened = await self.turn.opened_events()
+        try:
+            self.opened = await self.drain.wait(self.turn.opened_events())
+        except ServerShuttingDown:
+            await self.accounting.settle_cut_short(self.caller, self.model_name, self.messages, 0, 0)
+            raise
 
     async def events(self) -> AsyncGenerator[TurnEvent, None]:
-        """The turn's events; the usage is settled after the last one (an error mid-way propagates)."""
+        """The turn's events; the usage is settled after the last one (an error mid-way propagates). A run cut
+        short (the client gone, the server draining, the model failing after some output) is metered with the
+        admission estimate and what was generated so far."""
         source = self.opened if self.opened is not None else self.turn.events()
-        async with aclosing(source) as events:
-            async for event in events:
-                if isinstance(event, Usage):
-                    self.usage = event
-                yield event
-        await self.accounting.settle(self.caller, self.model_name, self.usage, self.repairs)
+        settled = failed = False
+        tool_chars = 0
+        try:
+            async with aclosing(self.drain.guard(source)) as events:
+                async for event in events:
+                    if isinstance(event, Usage):
+                        self.usage = event
+                    elif isinstance(event, ToolCallDelta):
+                        tool_chars += len(event.arguments)
+                    yield event
+            settled = True
+            await self.accounting.settle(self.caller, self.model_name, self.usage, self.repairs)
+        except (ApiError, UpstreamError) as exc:
+            failed = not isinstance(exc, ServerShuttingDown)
+            raise
+        finally:
+            if not settled:
+                output_chars = len(self.turn.repairer.text) + tool_chars
+                self.usage = await self.accounting.settle_cut_short(
+                    self.caller, self.model_name, self.messages, output_chars, self.repairs,
+                    usage=self.usage, failed=failed,
+                )  # fmt: skip
 
     async def complete(self) -> ChatResult:
         text: list[str] = []
@@ -201,9 +227,10 @@ class ChatRun:
 
 
 class ChatService:
-    def __init__(self, runner: TurnRunner, accounting: Accounting) -> None:
+    def __init__(self, runner: TurnRunner, accounting: Accounting, drain: Drain) -> None:
         self.runner = runner
         self.accounting = accounting
+        self.drain = drain
 
     async def start(self, req: ChatRequest, caller: Caller) -> ChatRun:
         """Admit and start the turn; every refusal (limits, unknown model, bad metadata) raises ApiError here,
@@ -211,4 +238,4 @@ class ChatService:
         turn_req = turn_request(req, caller.org_id)
         headers = await self.accounting.admit(caller, turn_req.messages)
         turn = await self.runner.start(turn_req)
-        return ChatRun(self.accounting, caller, turn, headers)
+        return ChatRun(self.accounting, caller, turn, headers, self.drain, turn_req.messages)

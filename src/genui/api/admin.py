@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from genui.api.deps import get_state
 from genui.api.errors import json_response
+from genui.api.metrics import CONTENT_TYPE, exposition
 
 router = APIRouter(tags=["admin"])
 
@@ -31,4 +31,4 @@ async def readyz(request: Request) -> Response:
 
 @router.get("/metrics")
 async def metrics() -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    return Response(exposition(), media_type=CONTENT_TYPE)

@@ -63,7 +63,7 @@ class RequestContext:
 
     def _done(self, scope: Scope, status: int, started: float, request_id: str) -> None:
         route = _route(scope)
-        REQUESTS.labels(route, str(status)).inc()
+        REQUESTS.labels(route, scope.get("method", ""), str(status)).inc()
         if access_log.isEnabledFor(logging.INFO):
             access_log.info(
                 "request",

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import signal
 import threading
@@ -83,13 +82,12 @@ def drain_on_signals(drain: Drain, grace_seconds: float) -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield  # signals reach only the main thread (an in-process test server runs elsewhere)
         return
-    loop = asyncio.get_running_loop()
     previous: dict[signal.Signals, Any] = {}
 
     def chained(handler: Callable[[int, FrameType | None], Any]) -> Callable[[int, FrameType | None], None]:
         def on_signal(sig: int, frame: FrameType | None) -> None:
             handler(sig, frame)
-            loop.call_soon_threadsafe(drain.begin, grace_seconds)
+            drain.begin_threadsafe(grace_seconds)
 
         return on_signal
 

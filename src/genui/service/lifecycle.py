@@ -59,9 +59,10 @@ class _Waiter:
 
 
 class Drain:
-    """The runs in flight in this process, and whether they must stop now. One per app."""
+    """The runs in flight in this process, and whether they must stop now. One per app, made on its loop."""
 
     def __init__(self) -> None:
+        self.loop = asyncio.get_running_loop()
         self.stopping = False
         self._waiters: set[_Waiter] = set()
         self._timer: asyncio.TimerHandle | None = None
@@ -75,7 +76,11 @@ class Drain:
         if self._timer is not None or self.stopping:
             return
         margin = min(STOP_MARGIN_SECONDS, grace_seconds * STOP_MARGIN_SHARE)
-        self._timer = asyncio.get_running_loop().call_later(max(0.0, grace_seconds - margin), self.stop)
+        self._timer = self.loop.call_later(max(0.0, grace_seconds - margin), self.stop)
+
+    def begin_threadsafe(self, grace_seconds: float) -> None:
+        """`begin` from any thread (a signal handler)."""
+        self.loop.call_soon_threadsafe(self.begin, grace_seconds)
 
     def stop(self) -> None:
         """Stop every run now (and refuse any that starts later)."""

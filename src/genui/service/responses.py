@@ -1,8 +1,9 @@
 """The Responses API run: create (whole or streamed), retrieve, delete, list input items.
 
 Lifecycle: a stored response is written `in_progress` before the model runs and finished exactly once, in one
-transaction with its output items (and the conversation append when it completed). Disconnects and failures
-end it `incomplete` or `failed`; the finishing write is shielded from cancellation. The API parses the body
+transaction with its output items (and the conversation append unless it failed). Disconnects, the drain and
+failures end it `incomplete` or `failed`; the finishing write is shielded from cancellation. While it streams,
+its output so far is checkpointed (what a crash of this process keeps). The API parses the body
 into `CreateResponse` and frames what `ResponseRun` returns (JSON) or yields (Open Responses events, as SSE).
 """
 

@@ -72,13 +72,14 @@ def test_spans_for_request_model_call_repair_and_store_nest(
 
 
 def test_tracing_off_imports_no_opentelemetry_sdk(tmp_path: Path) -> None:
-    """(FastAPI itself imports the OpenTelemetry API; the SDK and the exporter load only when tracing is on.)"""
+    """FastAPI itself imports the OpenTelemetry API; the SDK and the exporter load only when tracing is on."""
     probe = (
         "import sys\n"
         "from genui.api.app import create_app\n"
         "from genui.config import Settings\n"
         f"create_app(Settings(data_dir={str(tmp_path)!r}))\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('opentelemetry.sdk', 'opentelemetry.exporter'))))"
+        "loaded = ('opentelemetry.sdk', 'opentelemetry.exporter')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(loaded)))"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

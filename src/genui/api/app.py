@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -35,6 +36,8 @@ from genui.store import (
     LeaseKeeper,
     UsageRepository,
 )
+
+log = logging.getLogger("genui.app")
 
 
 async def build_state(settings: Settings) -> AppState:
@@ -96,7 +99,10 @@ def usage_journal_dir(settings: Settings) -> Path | None:
 
 async def close_state(state: AppState) -> None:
     # The server has drained: finish what this process still owns (`incomplete`) and give up its lease.
-    await state.keeper.stop()
+    try:
+        await state.keeper.stop()
+    except Exception:  # the database is gone: the others finish them once the lease expires
+        log.exception("could not finish this process's responses at shutdown")
     await state.recorder.aclose()
     await state.router.aclose()
     await state.limiter.aclose()

@@ -87,7 +87,7 @@ def serve(
         log_config=logging_config(settings.log_level),  # JSON lines on stdout, in every worker
         access_log=False,
         proxy_headers=False,
-        timeout_graceful_shutdown=10,
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
 
 

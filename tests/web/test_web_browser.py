@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from web_c1_samples import COMPONENT_SAMPLES, REAL_ANSWER, c1, card
 from web_fake_api import FakeState, serve
 
@@ -17,17 +17,6 @@ from genui.web import render_page
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots" / "components"
 
 WATCH_ERRORS = """
@@ -42,27 +31,11 @@ new MutationObserver(() => {
 """
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
-
-
 @pytest.fixture()
 def server() -> Iterator[tuple[str, FakeState]]:
     state = FakeState(answer=REAL_ANSWER, chunk_size=23, chunk_delay=0.01)
     with serve(state) as url:
         yield url, state
-
-
-@pytest.fixture()
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    p = context.new_page()
-    yield p
-    context.close()
 
 
 def open_playground(page: Page, url: str) -> None:

@@ -397,7 +397,7 @@ class OpenUIRenderer(TreeRenderer):
         amount = charts.num(trend.get("value"))
         trend_html = (
             f'<span class="gu-trend gu-trend-{direction}">{"↓" if direction == "down" else "↑"} '
-            f"{esc(charts.fmt(abs(amount)))}</span>"
+            f"{esc(charts.fmt(abs(amount)))}%</span>"  # a percentage, as the C1 client shows it
             if trend and amount is not None
             else ""
         )

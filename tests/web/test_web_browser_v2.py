@@ -1,9 +1,9 @@
 """C1 v2 (OpenUI Lang) in Debian's chromium: the real open client (react-lang's Renderer with the thesys chat
 library) and genui's own renderer fed a v2 answer prefix by prefix, and the playground's v2 messages.
 
-The stream is parametric. `written`: C1 text genui writes with `genui.ui.openui.write`, in the deltas of a safe
-streamer. `server` (set GENUI_V2_SERVER=1 once the server answers v2): the stream of a running genui server
-whose scripted model answers the same UI, read with the openai SDK from a `v-20260331` model.
+The stream is parametric. `written`: C1 text genui writes with `genui.ui.openui.write`, in the deltas of a
+safe streamer. `server` (set GENUI_V2_SERVER=1 once the server answers v2): the stream of a running genui
+server whose scripted model answers the same UI, read with the openai SDK from a `v-20260331` model.
 Screenshots: tests/web/screenshots/v2/ (gitignored).
 """
 
@@ -23,6 +23,7 @@ from web_fake_api import FakeState, serve
 from web_openui_client import V2Stream, build, program_of, written_stream
 from web_openui_client import serve as serve_client
 from web_openui_samples import RICH_PROGRAM, RICH_TEXTS, V2_SAMPLES, c1v2
+from web_playground import ask, open_playground
 
 from fakes.upstream import ScriptedUpstream, Step
 from genui.models.config import ModelConfig
@@ -61,7 +62,8 @@ def server_stream(make_server: Callable[..., LiveServer], upstream: ScriptedUpst
 @pytest.fixture(params=STREAMS)
 def v2_stream(request: pytest.FixtureRequest) -> V2Stream:
     if request.param == "server":
-        return server_stream(request.getfixturevalue("make_server"), request.getfixturevalue("scripted_upstream"))
+        upstream = request.getfixturevalue("scripted_upstream")
+        return server_stream(request.getfixturevalue("make_server"), upstream)
     return written_stream(RICH_PROGRAM, RICH_TEXTS)
 
 
@@ -153,7 +155,8 @@ def test_our_renderer_in_the_browser_renders_every_prefix_and_only_grows(
               let fallback = null, errors = [], shrank = [], last = {text: 0, elements: 0}, valid = 0;
               for (const [i, c1] of prefixes.entries()) {
                 const partial = i < prefixes.length - 1;
-                const r = await fetch('/v1/render', {method: 'POST', headers: {'Content-Type': 'application/json'},
+                const r = await fetch('/v1/render', {method: 'POST',
+                  headers: {'Content-Type': 'application/json'},
                   body: JSON.stringify({c1, partial, fallback})});
                 const body = await r.json();
                 if (body.valid) { fallback = c1; valid++; }
@@ -175,25 +178,6 @@ def test_our_renderer_in_the_browser_renders_every_prefix_and_only_grows(
         shoot(page, f"our-renderer-{v2_stream.name}-final")
 
 
-WATCH = """
-window.__errors = [];
-window.__sizes = [];
-new MutationObserver(() => {
-  for (const el of document.querySelectorAll('#messages .gu-note, #messages .pg-error'))
-    window.__errors.push(el.textContent);
-  const last = [...document.querySelectorAll('#messages .pg-assistant .pg-body')].pop();
-  if (last) window.__sizes.push(last.querySelectorAll('[data-component]').length);
-}).observe(document, {subtree: true, childList: true});
-"""
-
-
-def ask(page: Page, text: str) -> None:
-    count = page.locator(".pg-assistant").count()
-    page.fill("#prompt", text)
-    page.click("#send")
-    page.wait_for_selector(f".pg-assistant >> nth={count} >> .pg-body[aria-busy=false]", timeout=30000)
-
-
 def clicked(label: str, state: dict[str, Any]) -> str:
     """The v2 follow-up message a click sends (openui-lang.md §1.2), entities escaped as on the C1 wire."""
     context = json.dumps([f"User clicked: {label}", state], separators=(",", ":"), ensure_ascii=False)
@@ -211,9 +195,7 @@ def test_playground_streams_a_v2_answer_and_answers_clicks_in_v2(
     page: Page, playground: tuple[str, FakeState]
 ) -> None:
     url, state = playground
-    page.add_init_script(WATCH)
-    page.goto(url + "/")
-    page.wait_for_selector("body[data-ready=true]")
+    open_playground(page, url)
     ask(page, "Plan a trip to Rome")
     assert page.evaluate("window.__errors") == []
     sizes = page.evaluate("window.__sizes")

@@ -21,7 +21,8 @@ from genui.cli import app
 from genui.ui import openui
 from genui.ui.c1 import escape, write_thinkitem
 from genui.web import C1Html, render_html, render_page, render_result
-from genui.web.openui_components import MAX_DRAWN_NODES, V2_DRAWINGS, OpenUIRenderer, check_v2_drawings
+from genui.web.components import check_drawings
+from genui.web.openui_components import MAX_DRAWN_NODES, V2_DRAWINGS, OpenUIRenderer
 from genui.web.render import COULD_NOT_RENDER
 from support import LiveServer
 
@@ -78,9 +79,9 @@ def test_the_samples_use_every_component_of_the_library_validly() -> None:
 
 def test_the_v2_drawing_table_covers_the_library() -> None:
     assert set(openui.chat_library().components) <= V2_DRAWINGS.keys()
-    check_v2_drawings(openui.chat_library().components)
+    check_drawings(openui.chat_library().components, V2_DRAWINGS)
     with pytest.raises(RuntimeError, match="NewWidget"):
-        check_v2_drawings([*openui.chat_library().components, "NewWidget"])
+        check_drawings([*openui.chat_library().components, "NewWidget"], V2_DRAWINGS)
 
 
 def test_the_renderer_refuses_to_start_without_a_drawing_for_a_library_component(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from genui.ui.client import known_components
@@ -1071,11 +1071,14 @@ DRAWINGS: dict[str, Drawing] = {
 }
 
 
-def check_drawings(components: Iterable[str]) -> None:
-    """Refuse to start (RuntimeError) when a component a client draws has no drawing here."""
-    missing = sorted(set(components) - DRAWINGS.keys())
+def check_drawings(
+    components: Iterable[str], drawings: Mapping[str, object] | None = None, what: str = "catalog components"
+) -> None:
+    """Refuse to start (RuntimeError) when a component a client draws has no drawing (in `drawings`,
+    default: the v1 table)."""
+    missing = sorted(set(components) - (DRAWINGS if drawings is None else drawings).keys())
     if missing:
-        raise RuntimeError(f"the renderer has no drawing for the catalog components {missing}")
+        raise RuntimeError(f"the renderer has no drawing for the {what} {missing}")
 
 
 check_drawings(known_components())

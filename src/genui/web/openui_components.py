@@ -18,6 +18,7 @@ from genui.web.components import (
     Control,
     TreeRenderer,
     _check_items,
+    _control,
     _date,
     _dict,
     _list,
@@ -25,6 +26,7 @@ from genui.web.components import (
     _select,
     _slider,
     _str,
+    check_drawings,
 )
 from genui.web.escape import esc
 from genui.web.markdown import render_markdown
@@ -607,10 +609,6 @@ V2_CONTROLS: dict[str, Control] = {
 Drawing = Callable[[OpenUIRenderer, dict[str, Any]], str]
 
 
-def _control(name: str) -> Drawing:
-    return lambda renderer, props: renderer.control(name, props, None)
-
-
 def _charted(name: str, slices: bool = False) -> Drawing:
     if slices:
         return lambda renderer, props: renderer._slices_chart(name, props)
@@ -695,11 +693,4 @@ V2_DRAWINGS: dict[str, Drawing] = {
 }
 
 
-def check_v2_drawings(components: Iterable[str]) -> None:
-    """Refuse to start (RuntimeError) when a component of the v2 library has no drawing here."""
-    missing = sorted(set(components) - V2_DRAWINGS.keys())
-    if missing:
-        raise RuntimeError(f"the renderer has no drawing for the C1 v2 library components {missing}")
-
-
-check_v2_drawings(chat_library().components)
+check_drawings(chat_library().components, V2_DRAWINGS, "C1 v2 library components")

@@ -316,10 +316,16 @@ def fix(
 
 @app.command()
 def render(
-    file: Annotated[Path, typer.Argument(help="A file holding a C1 Response ('-' for stdin).")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A C1 Response (v1 JSON or v2 OpenUI Lang content), a bare OpenUI Lang program or an OpenUI "
+            "stored message ('-' for stdin)."
+        ),
+    ],
     theme: Annotated[str, typer.Option(help="light or dark")] = "light",
 ) -> None:
-    """Render a C1 Response to a standalone HTML page on stdout."""
+    """Render a C1 Response (or an OpenUI Lang program) to a standalone HTML page on stdout."""
     from genui.web import render_page
 
     text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")

@@ -562,26 +562,22 @@ class TreeBuilder:
         if not self._stack:
             return
         top = self._stack[-1]
-        if top.kind == _LIST:
-            self._commit(value)
-        elif key is None:
-            return
-        elif top.kind == _NODE:
-            if key == "component" and isinstance(value, str) and top.name is None and top.role == _UNKNOWN:
-                top.name = value
-                folded = fold(value)
-                if folded in LAYOUT_WRAPPERS:
-                    top.role = _WRAPPER
-                    if folded != "card":
-                        self.note(f"unwrapped layout wrapper {value[:30]!r}")
-                elif self._is_text_component(value):
-                    top.role = _TEXT
-                else:
-                    top.role = _GENERIC
+        if (
+            key == "component" and top.kind == _NODE and isinstance(value, str)
+            and top.name is None and top.role == _UNKNOWN
+        ):  # fmt: skip
+            top.name = value
+            folded = fold(value)
+            if folded in LAYOUT_WRAPPERS:
+                top.role = _WRAPPER
+                if folded != "card":
+                    self.note(f"unwrapped layout wrapper {value[:30]!r}")
+            elif self._is_text_component(value):
+                top.role = _TEXT
             else:
-                top.fields[key] = value
+                top.role = _GENERIC
         else:
-            top.props[key] = value
+            self._place(top, key, value)
 
     def captured(self, raw: str | None, complete: bool) -> None:
         key = self._capture_key
@@ -595,7 +591,10 @@ class TreeBuilder:
         if not self._stack:
             self._commit(value)
             return
-        top = self._stack[-1]
+        self._place(self._stack[-1], key, value)
+
+    def _place(self, top: _Frame, key: str | None, value: object) -> None:
+        """A complete value in the skeleton: a Card child in a list, else a field or prop of the open node."""
         if top.kind == _LIST:
             self._commit(value)
         elif key is None:
@@ -629,7 +628,9 @@ class TreeBuilder:
             self._text_piece(text)  # nothing the markdown sanitizer would change or must see whole
             return
         # controls go first, as sanitize_markdown drops them: the held text is then what the sanitizer reads
-        self._hold += strip_controls(text)
+        hold = self._hold = self._hold + strip_controls(text)
+        if len(hold) < _MAX_HOLD and _PLAIN_TICKS.match(hold) and not _pairs_ticks(hold) and "```" not in hold:
+            return  # plain text in a code span still open: nothing to send before the span closes
         self._release(final=False)
 
     def end_string(self) -> None:

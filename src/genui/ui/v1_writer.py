@@ -22,6 +22,7 @@ from .c1 import CONTENT_CLOSE, CONTENT_OPEN_V1, escape, write_thinkitem
 from .writer import Node, Path
 
 _CARD_START = CONTENT_OPEN_V1 + escape('{"component":{"component":"Card","props":{"children":[')
+_PLAIN_END = "]" + escape('}},"error":null}') + CONTENT_CLOSE
 _JSON_SPECIAL = re.compile('["\\\\\x00-\x1f\u2028\u2029\ud800-\udfff]')
 
 
@@ -178,4 +179,7 @@ class V1Writer:
     def finish(self, root_props: Node, error: str | None = None) -> None:
         if not self._open:
             self._emit(self._child_prefix())  # no child came: an empty Card, still a valid tree
-        self._emit("]" + escape(_members(root_props) + '}},"error":' + dumps(error) + "}") + CONTENT_CLOSE)
+        if root_props or error is not None:
+            self._emit("]" + escape(_members(root_props) + '}},"error":' + dumps(error) + "}") + CONTENT_CLOSE)
+        else:
+            self._emit(_PLAIN_END)  # the usual end, escaped once

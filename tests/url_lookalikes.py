@@ -77,7 +77,7 @@ def browser_view(url: str) -> str:
 
 def policy_violation(url: str, *, image: bool) -> str | None:
     """Why `url` should not have reached an href/src (or a URL prop), or None when it is fine."""
-    for text in (url.strip(" \t\n\r\f"), html.unescape(url)):
+    for text in (url.strip(" \t\n\r\f"), html.unescape(url).strip(" \t\n\r\f")):
         for ch in text:
             if unicodedata.category(ch)[0] in "CZ":
                 return f"character U+{ord(ch):04X} ({unicodedata.category(ch)})"

@@ -87,7 +87,7 @@ def serve(
         log_config=logging_config(settings.log_level),  # JSON lines on stdout, in every worker
         access_log=False,
         proxy_headers=False,
-        timeout_graceful_shutdown=10,
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
 
 
@@ -316,10 +316,16 @@ def fix(
 
 @app.command()
 def render(
-    file: Annotated[Path, typer.Argument(help="A file holding a C1 Response ('-' for stdin).")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A C1 Response (v1 JSON or v2 OpenUI Lang content), a bare OpenUI Lang program or an OpenUI "
+            "stored message ('-' for stdin)."
+        ),
+    ],
     theme: Annotated[str, typer.Option(help="light or dark")] = "light",
 ) -> None:
-    """Render a C1 Response to a standalone HTML page on stdout."""
+    """Render a C1 Response (or an OpenUI Lang program) to a standalone HTML page on stdout."""
     from genui.web import render_page
 
     text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -130,11 +130,29 @@ class Settings(BaseSettings):
     # A configured model name for at most two attempts at what deterministic repair leaves; None: no model,
     # nothing leaves the machine.
     repair_model: str | None = None
+    # Operations (docs/operations.md). Each process holds a lease renewed every `lease_heartbeat_seconds`; a
+    # response whose process stopped renewing for `lease_ttl_seconds` is finished `incomplete` by another one.
+    lease_heartbeat_seconds: float = Field(default=10.0, gt=0)
+    lease_ttl_seconds: float = Field(default=30.0, gt=0)
+    # A streaming response's output so far is saved this often (what a crash keeps).
+    checkpoint_seconds: float = Field(default=2.0, gt=0)
+    # Every metered call is also appended to `data_dir/usage-journal`, so a killed process loses no usage.
+    usage_journal: bool = True
+    # On SIGTERM, streams may run this long; a stream still running near its end gets a terminal event.
+    shutdown_grace_seconds: float = Field(default=10.0, ge=0)
+    # OTLP/HTTP collector (e.g. http://127.0.0.1:4318): traces are exported there; None: no tracing at all.
+    otlp_endpoint: str | None = None
 
     @field_validator("data_dir")
     @classmethod
     def _expand(cls, v: Path) -> Path:
         return v.expanduser()
+
+    @model_validator(mode="after")
+    def _lease_outlives_heartbeat(self) -> Settings:
+        if self.lease_ttl_seconds <= self.lease_heartbeat_seconds:
+            raise ValueError("lease_ttl_seconds must be longer than lease_heartbeat_seconds")
+        return self
 
     @property
     def resolved_database_url(self) -> str:

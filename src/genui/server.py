@@ -6,13 +6,20 @@ connections the first uvloop worker to wake accepts nearly all of them and keeps
 `SO_REUSEPORT` each worker listens on a socket of its own, and the kernel spreads new connections over the
 sockets by the hash of their addresses. A supervisor-restarted worker binds its own socket in turn; the
 parent holds none, so no connection ever waits on the socket of a dead worker.
+
+Metrics: each server start gets a fresh Prometheus multiprocess directory (`PROMETHEUS_MULTIPROC_DIR`, set
+before any worker starts, so every worker writes its metrics there and /metrics sums them); a worker that
+exits is marked dead there, and the directory is removed when the server stops.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 import socket
 import sys
+import tempfile
 from collections.abc import Iterator
 from typing import Any, cast
 
@@ -69,15 +76,68 @@ class WorkerSocket:
         return 1
 
 
+# prometheus_client reads it when first imported: set before the app (or anything) imports prometheus_client.
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+@contextlib.contextmanager
+def metrics_directory() -> Iterator[str]:
+    """A fresh Prometheus multiprocess directory for this server start (the workers inherit the environment
+    variable), removed at the end with what the workers wrote."""
+    path = tempfile.mkdtemp(prefix="genui-metrics-")
+    previous = os.environ.get(MULTIPROC_ENV)
+    os.environ[MULTIPROC_ENV] = path
+    try:
+        yield path
+    finally:
+        if previous is None:
+            os.environ.pop(MULTIPROC_ENV, None)
+        else:
+            os.environ[MULTIPROC_ENV] = previous
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def mark_dead(pid: int | None, path: str) -> None:
+    """Tell Prometheus a worker is gone (its live gauges stop counting; its counters keep adding up)."""
+    if pid is not None:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(pid, path)  # type: ignore[no-untyped-call]
+
+
+class Supervisor(Multiprocess):
+    """uvicorn's supervisor, marking each worker that exits dead in the metrics directory."""
+
+    def __init__(self, config: uvicorn.Config, sockets: list[socket.socket], metrics_dir: str) -> None:
+        super().__init__(config, sockets)
+        self.metrics_dir = metrics_dir
+
+    def keep_subprocess_alive(self) -> None:
+        before = {process.pid for process in self.processes}
+        super().keep_subprocess_alive()
+        for pid in before - {process.pid for process in self.processes}:
+            mark_dead(pid, self.metrics_dir)
+
+    def join_all(self) -> None:
+        super().join_all()
+        for process in self.processes:
+            mark_dead(process.pid, self.metrics_dir)
+
+
 def run(host: str, port: int, workers: int, **options: Any) -> None:
     """Serve the app factory until interrupted; `options` are uvicorn.Config's."""
-    if workers <= 1 or port == 0 or not reuse_port_supported():  # port 0: the workers must share one socket
-        uvicorn.run(APP, factory=True, host=host, port=port, workers=workers, **options)
-        return
-    try:
-        bind_reuse_port(host, port).close()  # fail here, once and clearly, when the address is taken
-    except OSError as exc:
-        raise SystemExit(f"genui: cannot listen on {host}:{port}: {exc}") from None
-    config = uvicorn.Config(APP, factory=True, host=host, port=port, workers=workers, **options)
-    with contextlib.suppress(KeyboardInterrupt):  # as uvicorn.run: Ctrl-C is the way to stop
-        Multiprocess(config, sockets=cast(list[socket.socket], WorkerSocket(host, port))).run()
+    with metrics_directory() as metrics_dir:
+        if workers <= 1 or port == 0 or not reuse_port_supported():  # port 0: the workers share one socket
+            try:
+                uvicorn.run(APP, factory=True, host=host, port=port, workers=workers, **options)
+            finally:
+                mark_dead(os.getpid(), metrics_dir)
+            return
+        try:
+            bind_reuse_port(host, port).close()  # fail here, once and clearly, when the address is taken
+        except OSError as exc:
+            raise SystemExit(f"genui: cannot listen on {host}:{port}: {exc}") from None
+        config = uvicorn.Config(APP, factory=True, host=host, port=port, workers=workers, **options)
+        sockets = cast(list[socket.socket], WorkerSocket(host, port))
+        with contextlib.suppress(KeyboardInterrupt):  # as uvicorn.run: Ctrl-C is the way to stop
+            Supervisor(config, sockets, metrics_dir).run()

@@ -142,9 +142,10 @@ def _stored_responses(live: LiveServer, conv_id: str) -> list[dict[str, Any]]:
     return asyncio.run(load())
 
 
-def test_client_disconnect_leaves_response_incomplete_and_conversation_unchanged(
+def test_client_disconnect_leaves_response_incomplete_and_its_turn_in_the_conversation(
     live: LiveServer, scripted_upstream: ScriptedUpstream
 ) -> None:
+    """Issue 16: an interrupted turn must not be missing from its conversation (as a crash's is not)."""
     conv = root_client(live).conversations.create(items=[_user("earlier")])  # type: ignore[list-item]
     scripted_upstream.push(
         Step(text=UI, chunks=[UI[i : i + 4] for i in range(0, len(UI), 4)], chunk_delay=0.05)
@@ -170,7 +171,10 @@ def test_client_disconnect_leaves_response_incomplete_and_conversation_unchanged
     stored = client.with_options().responses.with_raw_response.retrieve(response_id).http_response.json()
     check_resource(stored)
     assert stored["status"] == "incomplete"
-    assert _texts(list(root_client(live).conversations.items.list(conv.id))) == ["earlier"]
+    items = list(root_client(live).conversations.items.list(conv.id, order="asc"))
+    assert _texts(items)[:2] == ["earlier", "Show revenue"]
+    assert [item.id for item in items[2:]] == [item["id"] for item in stored["output"]]
+    assert stored["output"] and all(item["status"] == "incomplete" for item in stored["output"])
 
 
 def test_unknown_conversation_is_404(live: LiveServer) -> None:

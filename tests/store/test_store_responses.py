@@ -145,7 +145,9 @@ async def test_completed_response_appends_turn_to_conversation_atomically(databa
 
 
 @pytest.mark.parametrize("status", ["failed", "incomplete"])
-async def test_unfinished_response_leaves_conversation_unchanged(database: Database, status: str) -> None:
+async def test_failed_response_leaves_conversation_unchanged_an_incomplete_one_adds_its_turn(
+    database: Database, status: str
+) -> None:
     repo, conversations, org = (
         ResponseRepository(database),
         ConversationRepository(database),
@@ -164,7 +166,9 @@ async def test_unfinished_response_leaves_conversation_unchanged(database: Datab
     }
     assert await repo.finish(org, final, conversation_items=[user, partial]) is True
     items = await conversations.all_items(conv.id, org)
-    assert items is not None and len(items) == 1
+    assert items is not None
+    expected = ["earlier"] if status == "failed" else ["earlier", "now", "half an ans"]
+    assert [i["content"][0]["text"] for i in items] == expected
     stored = await repo.get(resource["id"], org)
     assert stored is not None and stored["status"] == status
 

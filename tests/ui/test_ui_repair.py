@@ -8,10 +8,14 @@ from typing import Any
 
 import pytest
 from clientview import EMPTY, INVALID, VALID, ClientView, check_stream
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from genui.ui import Catalog
 from genui.ui.c1 import escape, parse_c1
-from genui.ui.repair import StreamRepairer, escape_entities
+from genui.ui.repair import StreamRepairer
+from genui.ui.sanitize import _strip_md_html
+from url_lookalikes import all_violations, markdown_destinations
 
 CATALOG = Catalog.default()
 VIEW = ClientView(CATALOG.validation_schema())
@@ -207,9 +211,19 @@ def test_feed_after_finish_is_ignored_and_text_is_stable() -> None:
     assert repairer.text == final
 
 
-@pytest.mark.parametrize("text", ["", "plain", "a&b<c>d\"e'f", "&amp; already", "<<>>&&''\"\""])
-def test_escape_entities_matches_c1_escape(text: str) -> None:
-    assert escape_entities(text) == escape(text)
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("", ""),
+        ("plain", "plain"),
+        ("a&b<c>d\"e'f", "a&amp;b&lt;c&gt;d&quot;e&#39;f"),
+        ("&amp; already", "&amp;amp; already"),
+        ("<<>>&&''\"\"", "&lt;&lt;&gt;&gt;&amp;&amp;&#39;&#39;&quot;&quot;"),
+    ],
+)
+def test_the_one_escape_with_its_no_op_shortcut(text: str, escaped: str) -> None:
+    # the repairer escapes every streamed delta with genui.ui.c1.escape: most deltas need nothing
+    assert escape(text) == escaped
 
 
 def test_checker_rejects_bad_prefixes() -> None:
@@ -264,3 +278,49 @@ def test_cost_is_linear_not_quadratic() -> None:
         return best
 
     assert cost(400) < 30 * cost(50)
+
+
+MARKDOWN_PIECES = st.sampled_from(
+    ["```", "~~~", "`", "``", "\n", " ", "code", "<b>", "</b>", '<b onclick="x()">', "<script>", "</script>",
+     "[x](javascript:alert(1))", "[ok](https://a.b)", "<https://a.b>", "<javascript:x>", "]:",
+     " javascript:x"]
+)  # fmt: skip
+
+
+def text_card(markdown: str) -> str:
+    return json.dumps(
+        {
+            "component": "Card",
+            "props": {"children": [{"component": "TextContent", "props": {"textMarkdown": markdown}}]},
+        }
+    )
+
+
+def streamed_markdown(markdown: str, size: int) -> str:
+    text = text_card(markdown)
+    repairer = StreamRepairer(CATALOG)
+    for i in range(0, len(text), size):
+        repairer.feed(text[i : i + size])
+    repairer.finish()
+    return str(VIEW.final_tree(repairer.text)["props"]["children"][0]["props"]["textMarkdown"])
+
+
+def test_a_delta_that_closes_a_code_fence_is_sanitized_after_it() -> None:
+    text = text_card('```\nx\n```\n<b onclick="alert(1)">hi</b>')
+    cut = text.index("x\\n") + 1
+    repairer = StreamRepairer(CATALOG)
+    repairer.feed(text[:cut])
+    repairer.feed(text[cut:])  # one delta: the closing fence and the tag after it
+    repairer.finish()
+    shown = VIEW.final_tree(repairer.text)["props"]["children"][0]["props"]["textMarkdown"]
+    assert shown == "```\nx\n```\nhi"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(MARKDOWN_PIECES, min_size=1, max_size=14).map("".join), st.integers(1, 30))
+def test_streamed_markdown_holds_no_tag_outside_code_and_no_unsafe_link(markdown: str, size: int) -> None:
+    # however the text is cut into deltas: no tag left outside code as the whole text reads (pieces that
+    # start in a fence or a code span are read as such), no link target a CommonMark client reads is refused
+    shown = streamed_markdown(markdown, size)
+    assert _strip_md_html(shown) == shown
+    assert all_violations([(url, False) for url in markdown_destinations(shown)]) == []

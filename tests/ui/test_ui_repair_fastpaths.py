@@ -11,9 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from genui.ui import Catalog, RepairLimits
+from genui.ui.builder import _deeper_than, _nesting_below
 from genui.ui.fixers import FAIL, Ctx
 from genui.ui.registry import HOOKED, _apply_hooks, _hooks_idle
-from genui.ui.repair import StreamRepairer, _deeper_than, _nesting_below
+from genui.ui.repair import StreamRepairer
 from genui.ui.sanitize import is_plain, sanitize_markdown, sanitize_text
 
 CATALOG = Catalog.default()

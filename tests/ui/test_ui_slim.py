@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any
 
 import jsonschema
@@ -19,17 +20,7 @@ CATALOG_SCHEMA = CATALOG.json_schema()
 
 def component_names(schema: Any) -> set[str]:
     """Every `component` const a schema allows."""
-    names: set[str] = set()
-    if isinstance(schema, dict):
-        tag = (schema.get("properties") or {}).get("component")
-        if isinstance(tag, dict) and "const" in tag:
-            names.add(tag["const"])
-        for value in schema.values():
-            names |= component_names(value)
-    elif isinstance(schema, list):
-        for value in schema:
-            names |= component_names(value)
-    return names
+    return set(re.findall(r'"component": \{"const": "(\w+)"', json.dumps(schema)))
 
 
 def test_slim_schema_output_is_valid_for_the_full_schema() -> None:

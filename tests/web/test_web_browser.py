@@ -8,46 +8,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from web_c1_samples import COMPONENT_SAMPLES, REAL_ANSWER, c1, card
 from web_fake_api import FakeState, serve
+from web_playground import ask, open_playground
 
 from genui.ui.c1 import unescape
 from genui.web import render_page
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots" / "components"
-
-WATCH_ERRORS = """
-window.__errors = [];
-window.__sizes = [];
-new MutationObserver(() => {
-  for (const el of document.querySelectorAll('#messages .gu-note, #messages .pg-error'))
-    window.__errors.push(el.textContent);
-  const last = [...document.querySelectorAll('#messages .pg-assistant .pg-body')].pop();
-  if (last) window.__sizes.push(last.querySelectorAll('[data-component]').length);
-}).observe(document, {subtree: true, childList: true});
-"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture()
@@ -55,28 +26,6 @@ def server() -> Iterator[tuple[str, FakeState]]:
     state = FakeState(answer=REAL_ANSWER, chunk_size=23, chunk_delay=0.01)
     with serve(state) as url:
         yield url, state
-
-
-@pytest.fixture()
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    p = context.new_page()
-    yield p
-    context.close()
-
-
-def open_playground(page: Page, url: str) -> None:
-    page.add_init_script(WATCH_ERRORS)
-    page.goto(url + "/")
-    page.wait_for_selector("body[data-ready=true]")
-
-
-def ask(page: Page, text: str) -> None:
-    count = page.locator(".pg-assistant").count()
-    page.fill("#prompt", text)
-    page.click("#send")
-    page.wait_for_selector(f".pg-assistant >> nth={count}")
-    page.wait_for_selector(f".pg-assistant >> nth={count} >> .pg-body[aria-busy=false]", timeout=30000)
 
 
 def sent_inputs(state: FakeState) -> list[str]:

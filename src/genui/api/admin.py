@@ -7,11 +7,11 @@ import asyncio
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from genui.api.deps import authenticate, get_state
 from genui.api.errors import json_response
+from genui.api.metrics import CONTENT_TYPE, exposition
 from genui.api.openapi import errors
 from genui.config import is_loopback
 from genui.errors import ApiError
@@ -59,4 +59,4 @@ async def metrics(request: Request) -> Response:
             )
     elif access == "key":
         await authenticate(request)
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    return Response(exposition(), media_type=CONTENT_TYPE)

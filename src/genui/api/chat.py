@@ -22,6 +22,7 @@ from genui.api.sse import EventStream
 from genui.errors import ApiError
 from genui.models.base import Finish, ToolCallDelta, UpstreamError, Usage
 from genui.service.chat import ChatRequest, ChatResult, ChatRun, check_chat_request
+from genui.service.lifecycle import ServerShuttingDown
 from genui.service.turn import TextOut
 
 log = logging.getLogger("genui.chat")
@@ -137,6 +138,9 @@ async def _stream(
     except UpstreamError as exc:
         log.warning("upstream failed mid-stream: %s", exc.message)
         yield b"data: " + orjson.dumps(from_upstream(exc).body()) + b"\n\n"
+        return
+    except ServerShuttingDown as exc:  # the terminal frame of a drained stream, then the usual end
+        yield b"data: " + orjson.dumps(exc.body()) + b"\n\n" + b"data: [DONE]\n\n"
         return
     except ApiError as exc:
         yield b"data: " + orjson.dumps(exc.body()) + b"\n\n"

@@ -20,9 +20,10 @@ from genui.models.router import Router
 from genui.service.accounting import Accounting, Caller
 from genui.service.chat import ChatService
 from genui.service.conversations import ConversationService
+from genui.service.lifecycle import Drain
 from genui.service.repair import RepairService
 from genui.service.responses import ResponseService
-from genui.store import Database, KeyRepository
+from genui.store import Database, KeyRepository, LeaseKeeper
 
 LOCAL_ORG = "local"
 # Verified keys are remembered this long, so a revocation takes effect within this many seconds.
@@ -74,6 +75,8 @@ class AppState:
     responses: ResponseService
     conversations: ConversationService
     repair: RepairService
+    keeper: LeaseKeeper
+    drain: Drain
     local_org_id: str | None = None
     key_cache: KeyCache = field(default_factory=KeyCache)
 

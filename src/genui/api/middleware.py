@@ -70,7 +70,7 @@ class RequestContext:
             self._done(scope, status, started, record)
 
     def _done(self, scope: Scope, status: int, started: float, record: AccessRecord) -> None:
-        REQUESTS.labels(_route(scope), str(status)).inc()
+        REQUESTS.labels(_route(scope), scope.get("method", ""), str(status)).inc()
         if not access_log.isEnabledFor(logging.INFO):
             return
         run = record.run

@@ -19,10 +19,12 @@ import random
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Mapping
 from typing import TypeVar
 
+from genui import telemetry
 from genui.config import Settings
 from genui.models.base import ModelEvent, ModelRequest, Provider, TextDelta, ToolCallDelta, UpstreamError
 from genui.models.config import ProviderConfig
 from genui.models.errors import is_client_error
+from genui.models.metrics import UPSTREAM_ERRORS
 from genui.models.registry import ModelRegistry, ResolvedModel
 
 logger = logging.getLogger(__name__)
@@ -91,6 +93,8 @@ class Router:
             config = self._config(model.provider_name)
             for attempt in range(config.max_retries + 1):
                 streamed = False
+                span = telemetry.start_span("model call", _span_attributes(model, attempt))
+                failure: BaseException | None = None
                 try:
                     async with contextlib.aclosing(self._attempt(provider, model, request, config)) as events:
                         async for event in events:
@@ -99,6 +103,8 @@ class Router:
                             yield event
                     return
                 except UpstreamError as exc:
+                    failure = exc
+                    UPSTREAM_ERRORS.labels(model.provider_name, exc.code or "upstream_error").inc()
                     if streamed or is_client_error(exc):
                         raise
                     last_error = exc
@@ -108,6 +114,8 @@ class Router:
                     await asyncio.sleep(
                         backoff_delay(attempt, exc.retry_after, base=self.backoff_base, cap=self.backoff_cap)
                     )
+                finally:
+                    telemetry.end_span(span, failure)
         assert last_error is not None
         raise last_error
 
@@ -141,6 +149,17 @@ class Router:
                 await provider.aclose()
             except Exception:  # closing must go on for the others
                 logger.exception("closing provider %s failed", provider.name)
+
+
+def _span_attributes(model: ResolvedModel, attempt: int) -> dict[str, str | int] | None:
+    if not telemetry.enabled():
+        return None
+    return {
+        "genui.model": model.name,
+        "genui.provider": model.provider_name,
+        "genui.upstream_model": model.upstream_model,
+        "genui.attempt": attempt + 1,
+    }
 
 
 class AttemptTimeout(Exception):

@@ -4,8 +4,11 @@ fails, a 503 or in-process counting, is `genui.limits.ratelimit`'s.)"""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any, Literal
+
+import anyio
 
 from genui.limits.ratelimit import RateLimiter, estimate_tokens
 from genui.limits.usage import UsageRecorder
@@ -13,6 +16,7 @@ from genui.models.base import Usage
 from genui.service.metrics import REPAIRS, TOKENS
 from genui.service.turn import message_chars
 
+log = logging.getLogger("genui.usage")
 StorageState = Literal["ok", "unreachable", "counting locally", "unused"]
 
 
@@ -53,10 +57,40 @@ class Accounting:
         """After a turn: count tokens and repairs, charge the output to the rate limit, queue the usage row.
         Never raises: accounting must not fail an answer that was produced."""
         if repairs:
-            REPAIRS.inc(repairs)
+            REPAIRS.labels(model).inc(repairs)
         if usage is None:
             return
-        TOKENS.labels("input").inc(usage.input_tokens)
-        TOKENS.labels("output").inc(usage.output_tokens)
-        self.recorder.record(caller.org_id, caller.key_id, model, usage.input_tokens, usage.output_tokens)
-        await self.limiter.settle(caller.org_id, usage.output_tokens)
+        TOKENS.labels(model, "input").inc(usage.input_tokens)
+        TOKENS.labels(model, "output").inc(usage.output_tokens)
+        try:
+            await self.limiter.settle(caller.org_id, usage.output_tokens)
+            self.recorder.record(caller.org_id, caller.key_id, model, usage.input_tokens, usage.output_tokens)
+        except Exception:
+            log.exception("could not record usage")
+
+    async def settle_cut_short(
+        self,
+        caller: Caller,
+        model: str,
+        messages: list[dict[str, Any]],
+        output_chars: int,
+        repairs: int,
+        *,
+        usage: Usage | None = None,
+        failed: bool = False,
+    ) -> Usage | None:
+        """Settle a turn that ended early (client gone, server draining, model failing): the model's usage if
+        it reported one, else the input estimate charged at admission and the output generated so far
+        (`output_chars`, at 4 characters a token). A failure before any output (the model refused the call)
+        is not metered. Shielded: it runs while the run is being cancelled."""
+        if usage is None and not (failed and output_chars == 0):
+            usage = cut_short_usage(messages, output_chars)
+        with anyio.CancelScope(shield=True):
+            await self.settle(caller, model, usage, repairs)
+        return usage
+
+
+def cut_short_usage(messages: list[dict[str, Any]], output_chars: int) -> Usage:
+    """The admission estimate of the input (the same as `admit` charged) and the output generated so far."""
+    output = estimate_tokens(output_chars) if output_chars else 0
+    return Usage(input_tokens=estimate_tokens(message_chars(messages)), output_tokens=output)

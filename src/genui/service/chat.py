@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from genui.errors import ApiError
 from genui.models.base import Finish, ToolCallDelta, UpstreamError, Usage
 from genui.service.accounting import Accounting, Caller
+from genui.service.lifecycle import Drain, ServerShuttingDown
 from genui.service.params import STRICT, check_request_metadata, thesys_of
 from genui.service.turn import TextOut, Turn, TurnEvent, TurnRequest, TurnRunner
 
@@ -214,6 +215,9 @@ class ChatRun:
     caller: Caller
     turn: Turn
     headers: dict[str, str]
+    drain: Drain
+    # The client's messages: what admission charged, metered again if the run ends before the model's usage.
+    messages: list[dict[str, Any]]
     usage: Usage | None = None
     error_code: str | None = None  # why the run failed, once it did
 
@@ -226,17 +230,32 @@ class ChatRun:
         return len(self.turn.repairer.repairs)
 
     async def events(self) -> AsyncGenerator[TurnEvent, None]:
-        """The turn's events; the usage is settled after the last one (an error mid-way propagates)."""
+        """The turn's events; the usage is settled after the last one (an error mid-way propagates). A run cut
+        short (the client gone, the server draining, the model failing after some output) is metered with the
+        admission estimate and what was generated so far."""
+        settled = failed = False
+        tool_chars = 0
         try:
-            async with aclosing(self.turn.events()) as events:
+            async with aclosing(self.drain.guard(self.turn.events())) as events:
                 async for event in events:
                     if isinstance(event, Usage):
                         self.usage = event
+                    elif isinstance(event, ToolCallDelta):
+                        tool_chars += len(event.arguments)
                     yield event
+            settled = True
+            await self.accounting.settle(self.caller, self.model_name, self.usage, self.repairs)
         except (ApiError, UpstreamError) as exc:
             self.error_code = exc.code
+            failed = not isinstance(exc, ServerShuttingDown)
             raise
-        await self.accounting.settle(self.caller, self.model_name, self.usage, self.repairs)
+        finally:
+            if not settled:
+                output_chars = len(self.turn.repairer.text) + tool_chars
+                self.usage = await self.accounting.settle_cut_short(
+                    self.caller, self.model_name, self.messages, output_chars, self.repairs,
+                    usage=self.usage, failed=failed,
+                )  # fmt: skip
 
     async def complete(self) -> ChatResult:
         text: list[str] = []
@@ -266,9 +285,10 @@ class ChatRun:
 
 
 class ChatService:
-    def __init__(self, runner: TurnRunner, accounting: Accounting) -> None:
+    def __init__(self, runner: TurnRunner, accounting: Accounting, drain: Drain) -> None:
         self.runner = runner
         self.accounting = accounting
+        self.drain = drain
 
     async def start(self, req: ChatRequest, caller: Caller) -> ChatRun:
         """Admit and start the turn; every refusal (limits, unknown model, bad metadata) raises ApiError here,
@@ -276,4 +296,4 @@ class ChatService:
         turn_req = turn_request(req, caller.org_id)
         headers = await self.accounting.admit(caller, turn_req.messages)
         turn = await self.runner.start(turn_req)
-        return ChatRun(self.accounting, caller, turn, headers)
+        return ChatRun(self.accounting, caller, turn, headers, self.drain, turn_req.messages)

@@ -299,14 +299,33 @@ class OutputBuilder:
         for call in (c for c in self.calls.values() if not c.live):
             self._close_call(call, status)
 
-    def end(self, status: str, *, error: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Set the final status on the resource, emit the terminal event, and return the final resource."""
+    def partial_items(self) -> list[dict[str, Any]]:
+        """Copies of the output items so far, as they would be stored now (what a checkpoint keeps): the items
+        in output order, the message with its text so far, then the buffered calls and text."""
+        items: list[dict[str, Any]] = []
+        for index, item in enumerate(self.output):
+            if index == self.message_index:
+                item = {**item, "content": [text_part("assistant", "".join(self.message_text))]}
+            items.append(dict(item))
+        items.extend(dict(call.item) for call in self.calls.values() if not call.live)
+        if self.pending_text:
+            content = [text_part("assistant", "".join(self.pending_text))]
+            message = {"type": "message", "id": new_id("msg"), "status": "in_progress", "role": "assistant"}
+            items.append({**message, "content": content})
+        return items
+
+    def end(
+        self, status: str, *, error: dict[str, Any] | None = None, reason: str | None = None
+    ) -> dict[str, Any]:
+        """Set the final status on the resource, emit the terminal event, and return the final resource;
+        `reason` overrides the `incomplete_details` reason derived from the model's finish."""
         self.resource["status"] = status
         self.resource["completed_at"] = int(time.time()) if status == "completed" else None
         self.resource["usage"] = usage_body(self.usage)
         self.resource["error"] = stored_error(error)
         if status == "incomplete":
-            reason = INCOMPLETE_REASONS.get(self.finish.reason if self.finish else "", "interrupted")
+            finish = self.finish.reason if self.finish else ""
+            reason = reason or INCOMPLETE_REASONS.get(finish, "interrupted")
             self.resource["incomplete_details"] = {"reason": reason}
         final = self.snapshot()
         if error is not None:

@@ -1,8 +1,9 @@
 """The Responses API run: create (whole or streamed), retrieve, delete, list input items.
 
 Lifecycle: a stored response is written `in_progress` before the model runs and finished exactly once, in one
-transaction with its output items (and the conversation append when it completed). Disconnects and failures
-end it `incomplete` or `failed`; the finishing write is shielded from cancellation. The API parses the body
+transaction with its output items (and the conversation append unless it failed). Disconnects, the drain and
+failures end it `incomplete` or `failed`; the finishing write is shielded from cancellation. While it streams,
+its output so far is checkpointed (what a crash of this process keeps). The API parses the body
 into `CreateResponse` and frames what `ResponseRun` returns (JSON) or yields (Open Responses events, as SSE).
 """
 
@@ -28,11 +29,12 @@ from genui.service.items import (
     tool_choice_to_chat,
     tools_to_chat,
 )
+from genui.service.lifecycle import SHUTTING_DOWN, Drain, ServerShuttingDown
 from genui.service.output import OutputBuilder, ResponseParams, error_body, new_resource
 from genui.service.pages import page_or_error
 from genui.service.params import STRICT, check_request_metadata, thesys_of
 from genui.service.turn import TextOut, Turn, TurnEvent, TurnRequest, TurnRunner
-from genui.store import ConversationRepository, Page, ResponseRepository
+from genui.store import Checkpointer, ConversationRepository, Page, ResponseRepository
 from genui.store.ids import new_id
 
 log = logging.getLogger("genui.responses")
@@ -178,6 +180,8 @@ class ResponseRun:
         store: bool,
         input_items: list[dict[str, Any]],
         conversation_id: str | None,
+        messages: list[dict[str, Any]],
+        checkpoint: Checkpointer | None,
         history: list[dict[str, Any]] | None = None,
     ) -> None:
         self.service = service
@@ -188,6 +192,11 @@ class ResponseRun:
         self.store = store
         self.input_items = input_items
         self.conversation_id = conversation_id
+        # The messages admission charged for (metered again if the run ends before the model's usage).
+        self.messages = messages
+        # Saves the output so far while streaming (None when not stored): what a crash of this process keeps.
+        self.checkpoint = checkpoint
+        self.metered: Usage | None = None
         # the items before this turn's input (a previous response's chain or the conversation's items)
         self.history = history or []
         self.finished = False
@@ -198,7 +207,7 @@ class ResponseRun:
 
     @property
     def usage(self) -> Usage | None:
-        return self.builder.usage
+        return self.builder.usage or self.metered
 
     @property
     def repairs(self) -> int:
@@ -222,11 +231,14 @@ class ResponseRun:
     async def complete(self) -> dict[str, Any]:
         """The whole answer: the final resource (a failure finishes it `failed` and raises)."""
         try:
-            async with aclosing(self.turn.events()) as events:
+            async with aclosing(self.service.drain.guard(self.turn.events())) as events:
                 async for event in events:
                     self.handle(event)
         except UpstreamError as exc:
             await self.fail(exc.status, exc.message, exc.code, "upstream_error")
+            raise
+        except ServerShuttingDown:
+            await self.interrupt(SHUTTING_DOWN)
             raise
         except ApiError as exc:
             await self.fail(exc.status, exc.message, exc.code, exc.type)
@@ -242,7 +254,8 @@ class ResponseRun:
         a failure, even before the first model event, ends it with `error` and `response.failed`; a
         consumer that stops early (a disconnect) leaves the response `incomplete`."""
         builder = self.builder
-        turn_events = self.turn.events()
+        turn_events = self.service.drain.guard(self.turn.events())
+        checkpoint = self.checkpoint
         try:
             builder.created()
             if not self.turn.request.tools:
@@ -253,11 +266,15 @@ class ResponseRun:
                 async with aclosing(turn_events):
                     async for turn_event in turn_events:
                         self.handle(turn_event)
+                        if checkpoint is not None:
+                            checkpoint.offer(builder.partial_items)
                         for event in builder.drain():
                             yield event
             except UpstreamError as exc:
                 log.warning("upstream failed mid-stream: %s", exc.message)
                 await self.fail(exc.status, exc.message, exc.code, "upstream_error")
+            except ServerShuttingDown:
+                await self.interrupt(SHUTTING_DOWN)
             except ApiError as exc:
                 await self.fail(exc.status, exc.message, exc.code, exc.type)
             except Exception:
@@ -279,7 +296,7 @@ class ResponseRun:
         self.builder.output.clear()
         return await self._finish("failed", error=error_body(status, message, code, type_))
 
-    async def interrupt(self) -> None:
+    async def interrupt(self, reason: str = "interrupted") -> None:
         """The client went away (or the server is stopping): keep a valid, clearly incomplete response."""
         if self.finished:
             return
@@ -290,15 +307,21 @@ class ResponseRun:
         self.builder.text(rest)
         self.builder.close_items("incomplete")
         with anyio.CancelScope(shield=True):
-            await self._finish("incomplete")
+            await self._finish("incomplete", reason=reason)
 
-    async def _finish(self, status: str, error: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def _finish(
+        self, status: str, error: dict[str, Any] | None = None, reason: str | None = None
+    ) -> dict[str, Any]:
         self.finished = True
-        final = self.builder.end(status, error=error)
+        final = self.builder.end(status, error=error, reason=reason)
         service, org = self.service, self.caller.org_id
         conversation_items = None
-        if self.conversation_id and status == "completed":
+        # A failed response leaves its conversation as it was (the client may send the turn again); a
+        # completed or incomplete one adds the turn, as a crashed process's response does (store.responses).
+        if self.conversation_id and status != "failed":
             conversation_items = self.input_items + list(final["output"])
+        if self.checkpoint is not None:
+            await self.checkpoint.aclose()  # no checkpoint may land after the final write
         try:
             if self.store:
                 await service.responses.finish(org, final, conversation_items=conversation_items)
@@ -308,7 +331,14 @@ class ResponseRun:
                 )
         except Exception:
             log.exception("could not store the end of response %s", final["id"])
-        await service.accounting.settle(self.caller, self.model_name, self.builder.usage, self.repairs)
+        if self.builder.usage is not None:
+            await service.accounting.settle(self.caller, self.model_name, self.builder.usage, self.repairs)
+        else:
+            tool_chars = sum(len(call.item["arguments"]) for call in self.builder.calls.values())
+            self.metered = await service.accounting.settle_cut_short(
+                self.caller, self.model_name, self.messages, len(self.turn.repairer.text) + tool_chars,
+                self.repairs, failed=status == "failed",
+            )  # fmt: skip
         return final
 
 
@@ -321,12 +351,16 @@ class ResponseService:
         conversations: ConversationRepository,
         *,
         max_conversation_items: int,
+        drain: Drain,
+        checkpoint_seconds: float = 2.0,
     ) -> None:
         self.runner = runner
         self.accounting = accounting
         self.responses = responses
         self.conversations = conversations
         self.max_conversation_items = max_conversation_items
+        self.drain = drain
+        self.checkpoint_seconds = checkpoint_seconds
 
     async def _history(
         self, req: CreateResponse, conversation_id: str | None, org: str
@@ -401,8 +435,13 @@ class ResponseService:
         turn = await self.runner.start(turn_req)
         params = response_params(req, turn.model_name, tools)
         resource = new_resource(new_id("resp"), params)
+        checkpoint = None
         if params.store:
             await self.responses.start(org, resource, stored_input, conversation_id=conversation_id)
+            if req.stream:
+                checkpoint = Checkpointer(
+                    self.responses, org, resource["id"], interval=self.checkpoint_seconds
+                )
         return ResponseRun(
             self,
             caller,
@@ -412,6 +451,8 @@ class ResponseService:
             store=params.store,
             input_items=input_items,
             conversation_id=conversation_id,
+            messages=messages,
+            checkpoint=checkpoint,
             history=history,
         )
 

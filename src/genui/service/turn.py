@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+from genui import telemetry
 from genui.models.base import Finish, ModelRequest, TextDelta, ToolCallDelta, Usage
 from genui.models.registry import ModelRegistry, ResolvedModel
 from genui.models.router import Router
@@ -177,7 +178,10 @@ class Turn:
                     finish = event
         # A turn that only calls tools has no UI (content null, as OpenAI answers); others get a valid one.
         if wrote_text or not called_tool:
-            rest = repairer.complete("".join(whole)) if whole else repairer.finish()
+            with telemetry.span("repair") as span:
+                rest = repairer.complete("".join(whole)) if whole else repairer.finish()
+                if span is not None:
+                    span.set_attribute("genui.repairs", len(repairer.repairs))
             if rest:
                 yield TextOut(rest)
         if usage is None:

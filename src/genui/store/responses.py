@@ -93,7 +93,8 @@ class ResponseRepository:
         resource: dict[str, Any],
         conversation_items: list[dict[str, Any]] | None = None,
     ) -> bool:
-        """One transaction: final status and resource, output items, and the conversation append if completed.
+        """One transaction: final status and resource, output items, and the conversation append unless it
+        failed (a `completed` or `incomplete` response adds its turn, as an orphan finished here does).
 
         Returns False (and changes nothing) when the response is unknown or already finished.
         """
@@ -113,7 +114,7 @@ class ResponseRepository:
                 return False
             # Lock order response -> conversation everywhere, so concurrent finishes cannot deadlock.
             conversation = None
-            if row.conversation_id and status == "completed" and conversation_items:
+            if row.conversation_id and status != "failed" and conversation_items:
                 conversation = await session.scalar(
                     select(Conversation)
                     .where(Conversation.id == row.conversation_id, Conversation.org_id == org_id)

@@ -15,6 +15,9 @@ from typing import Any
 
 _ENTITY = re.compile(r"&(amp|lt|gt|quot|apos|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_ESCAPED = re.compile("[&<>\"']")
+CONTENT_OPEN_V1 = '<content thesys="true">'
+CONTENT_CLOSE = "</content>"
 ELEMENTS = ("content", "thinkitem", "custommarkdown", "artifact_diff", "artifact", "context")
 _OPEN = re.compile(r"<(" + "|".join(ELEMENTS) + r")((?:\s[^<>]*)?)>")
 _ATTR = re.compile(r"""([A-Za-z_:][-\w:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -26,6 +29,8 @@ _CLICK = re.compile(r"^User clicked on ([A-Za-z][\w-]*):\s?(.*)$", re.DOTALL)
 
 def escape(text: str) -> str:
     """Escape text for a C1 element body or attribute: & < > \" ' as &amp; &lt; &gt; &quot; &#39;."""
+    if _ESCAPED.search(text) is None:
+        return text  # the common streamed delta: nothing to escape (a C-speed scan)
     # chained str.replace runs in C and beats str.translate with a dict by ~20x; "&" must go first
     return (
         text.replace("&", "&amp;")
@@ -83,7 +88,7 @@ def envelope(tree: dict[str, Any], error: str | None = None) -> dict[str, Any]:
 
 def write_content(tree: dict[str, Any], error: str | None = None) -> str:
     """`<content thesys="true">` + the escaped v1 JSON envelope of a Card node."""
-    return f'<content thesys="true">{escape(_dumps(envelope(tree, error)))}</content>'
+    return CONTENT_OPEN_V1 + escape(_dumps(envelope(tree, error))) + CONTENT_CLOSE
 
 
 def write_content_v2(openui_lang: str) -> str:

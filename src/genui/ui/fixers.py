@@ -79,18 +79,9 @@ def _json_type(value: Any) -> str:
     if kind is not None:
         return kind
     # subclasses (a str or int subclass from a caller): the isinstance order decides, bool before int
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
+    for base, name in _JSON_TYPES.items():
+        if isinstance(value, base):
+            return name
     return "other"
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 SAFE_IMAGE_SCHEMES = frozenset({"http", "https"})
@@ -35,9 +36,18 @@ _DANGEROUS_BLOCK = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _DANGEROUS_OPEN = re.compile(r"<(script|style|iframe|object|embed|noscript|template|svg|math)\b[^>]*>?", re.I)
-# A raw HTML tag (open, close, self-closing, comment, doctype); `<https://x>` autolinks have no tag-name end.
-_TAG = re.compile(r"<!--.*?(?:-->|$)|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<![A-Za-z][^<>]*>", re.DOTALL)
-_CODE = re.compile(r"(```[\s\S]*?(?:```|$)|~~~[\s\S]*?(?:~~~|$)|`[^`\n]*`)")
+# A raw HTML tag (open, close, self-closing, comment, declaration, processing instruction, CDATA);
+# `<https://x>` autolinks have no tag-name end.
+_TAG = re.compile(
+    r"<!--.*?(?:-->|$)|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<![A-Za-z][^<>]*>|<\?.*?(?:\?>|$)"
+    r"|<!\[CDATA\[.*?(?:\]\]>|$)",
+    re.DOTALL,
+)
+# Code as CommonMark reads it, roughly: a fence opens and closes at the start of a line (up to three spaces
+# in); a code span pairs single backticks on one line.
+_CODE = re.compile(
+    r"((?:\A|(?<=\n))[ ]{0,3}(?:```[\s\S]*?(?:\n[ ]{0,3}```|\Z)|~~~[\s\S]*?(?:\n[ ]{0,3}~~~|\Z))|`[^`\n]*`)"
+)
 # CommonMark link destinations: `<...>` (spaces allowed, no line break), or a run of backslash escapes
 # and of characters other than ASCII spaces and controls (NBSP, bidi and zero-width characters belong to
 # it). A run that meets a '(' may go on past the next ')' (balanced parentheses): it is judged up to the
@@ -61,7 +71,13 @@ def strip_html(text: str) -> str:
     """Drop script-like blocks with their content, then every remaining raw HTML tag (keeping inner text)."""
     text = _DANGEROUS_BLOCK.sub("", text)
     text = _DANGEROUS_OPEN.sub("", text)
-    return _TAG.sub("", text)
+    for _ in range(3):
+        stripped = _TAG.sub("", text)
+        if stripped == text:
+            return text
+        text = stripped  # a tag can form where others were removed (`<<b>b onclick=...>`): look again
+    # still forming after three passes (a deep nest of them): make what is left inert instead, in one pass
+    return _TAG.sub(lambda m: "&lt;" + m.group(0)[1:], text)
 
 
 def sanitize_text(text: str) -> str:
@@ -119,43 +135,117 @@ def _md_destination_safe(dest: str) -> bool:
     if dest.startswith("<"):
         dest = dest[1:-1] if dest.endswith(">") else dest[1:]
     elif "\\" in dest:
+        if (len(dest) - len(dest.rstrip("\\"))) % 2:
+            return False  # a lone backslash at the end escapes what comes next: a line break, a space...
         dest = _MD_ESCAPE.sub(r"\1", dest)
     return safe_url(dest) is not None
 
 
+def _judge_targets(pattern: re.Pattern[str], text: str, judge: Callable[[re.Match[str]], str | None]) -> str:
+    """`text` with each match of `pattern` (group 2: a target) replaced by `judge(match)`, or kept when it
+    returns None. A kept target is searched again from its start: a `](` inside it may open a link of its
+    own (the `](` before it need not be one: `](/([x](javascript:...)`)."""
+    out: list[str] = []
+    kept_to = 0  # text[:kept_to] is in `out`
+    start = 0
+    while (match := pattern.search(text, start)) is not None:
+        replacement = judge(match)
+        if replacement is None:
+            start = match.start(2) if match.group(2) else match.end()
+            continue
+        out.append(text[kept_to : match.start()])
+        out.append(replacement)
+        kept_to = start = match.end()
+    out.append(text[kept_to:])
+    return "".join(out)
+
+
 def _safe_md_links(segment: str) -> str:
-    def inline(m: re.Match[str]) -> str:
+    def inline(m: re.Match[str]) -> str | None:
         if not m.group(2) or _md_destination_safe(m.group(2)):
-            return m.group(0)
+            return None
         # drop the target and close the link here, so nothing after it can become the target instead
         closed = m.string.startswith(")", m.end())
         return m.group(1) if closed else m.group(1) + ")"
 
-    def ref(m: re.Match[str]) -> str:
-        return m.group(0) if _md_destination_safe(m.group(2)) else m.group(1) + "#"
+    def ref(m: re.Match[str]) -> str | None:
+        return None if _md_destination_safe(m.group(2)) else m.group(1) + "#"
 
     def auto(m: re.Match[str]) -> str:
         return m.group(0) if safe_url(m.group(1)) else ""
 
     if "](" in segment:
-        segment = _MD_INLINE_LINK.sub(inline, segment)
+        segment = _judge_targets(_MD_INLINE_LINK, segment, inline)
     if "]:" in segment:
-        segment = _MD_REF_DEF.sub(ref, segment)
+        segment = _judge_targets(_MD_REF_DEF, segment, ref)
     return _MD_AUTOLINK.sub(auto, segment) if "<" in segment else segment
 
 
-def sanitize_markdown(text: str) -> str:
-    """Markdown prop: no controls, raw HTML or unsafe link targets; code spans and blocks keep their tags."""
-    text = strip_controls(text) if _CONTROL.search(text) else text
-    if "<" not in text and "](" not in text and "]:" not in text:
-        return text
-    # Link targets are judged everywhere, code included: a link that opens before a code span takes the span's
-    # text into its target, and a link inside code loses nothing but its (unsafe) target.
-    text = _safe_md_links(text)
+def _fence_marker(code: str) -> str:
+    """The marker of a code match that is a fence ("" for a code span)."""
+    marker = code.lstrip(" ")[:3]
+    return marker if marker in ("```", "~~~") else ""
+
+
+def open_fence(text: str) -> str:
+    """The marker (three backticks or tildes) of a code fence `text` leaves open, as sanitize_markdown reads
+    code; "" when it leaves none."""
+    if "```" not in text and "~~~" not in text:
+        return ""
+    last = None
+    for match in _CODE.finditer(text):
+        last = match
+    if last is None or last.end() != len(text):
+        return ""
+    code = last.group(0)
+    marker = _fence_marker(code)
+    closed = re.search(r"\n[ ]{0,3}" + re.escape(marker) + r"\Z", code) is not None
+    return "" if not marker or closed else marker
+
+
+def span_safe_cut(text: str, cut: int) -> int:
+    """`cut` moved back, if need be, so that it falls in no code span as sanitize_markdown pairs backticks
+    in `text`: not inside one, and not after a backtick of the last line that pairs with none yet (a later
+    one may close it, and the span would then swallow what follows). A cut inside a code fence is fine:
+    what follows is read with the fence's marker in front."""
+    line = text.rfind("\n") + 1  # a span never crosses a line
+    end = 0  # where the last code seen ends
+    for match in _CODE.finditer(text):
+        tick = text.find("`", max(end, line), match.start())
+        if tick >= 0 or match.start() >= cut:
+            return cut if tick < 0 else min(cut, tick)
+        end = match.end()
+        if end > cut and not _fence_marker(match.group(0)):
+            return match.start()
+    tick = text.find("`", max(end, line))
+    return cut if tick < 0 else min(cut, tick)
+
+
+def _strip_md_html(text: str) -> str:
+    """strip_html outside code spans and blocks."""
     if "<" not in text:
         return text
     if "`" not in text and "~~~" not in text:
         return strip_html(text)
     parts = _CODE.split(text)
-    # split() with one group: odd indexes are code, shown verbatim by the renderer (never executed).
+    # split() with one group: odd indexes are code, shown verbatim by the renderer (never executed)
     return "".join(part if index % 2 else strip_html(part) for index, part in enumerate(parts))
+
+
+def sanitize_markdown(text: str) -> str:
+    """Markdown prop: no controls, raw HTML or unsafe link targets; code spans and blocks keep their tags.
+
+    Link targets are judged everywhere, code included (a link that opens before a code span takes the span's
+    text into its target; a link inside code loses nothing but its unsafe target), tags outside code. Each
+    can bring the other about: removing a tag joins a link (`[x]<b>(...)`), removing a target can end a code
+    span early. So both run until nothing changes: the result sanitizes to itself."""
+    text = strip_controls(text) if _CONTROL.search(text) else text
+    for _ in range(4):
+        if "<" not in text and "](" not in text and "]:" not in text:
+            return text
+        clean = _strip_md_html(_safe_md_links(text))
+        if clean == text:
+            return text
+        text = clean
+    # still changing after four rounds (a deep nest of constructs that form as others go): make all inert
+    return text.replace("<", "&lt;").replace("](", "] (").replace("]:", "] :")

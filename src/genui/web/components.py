@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from genui.ui.client import known_components
@@ -103,6 +103,10 @@ def _dict(value: object) -> dict[str, Any]:
 
 def _variant(value: object, default: str = "neutral") -> str:
     return value if isinstance(value, str) and value in _VARIANTS else default
+
+
+# A form control: (renderer, props, aria-describedby attribute) -> (inner HTML, grouped in a fieldset)
+Control = Callable[["TreeRenderer", dict[str, Any], str], tuple[str, bool]]
 
 
 class TreeRenderer:
@@ -664,24 +668,52 @@ class TreeRenderer:
         variant: str,
         icons: tuple[str, str] = ("", ""),
         aria_label: str | None = None,
+        message: str | None = None,
     ) -> str:
+        inner = f"{icons[0]}<span>{esc(label)}</span>{icons[1]}" if label else f"{icons[0]}{icons[1]}"
+        return self.action_element(
+            inner,
+            f"gu-btn gu-btn-{variant}",
+            action,
+            name=name,
+            message=label if message is None else message,
+            aria_label=aria_label,
+        )
+
+    def action_element(
+        self,
+        inner: str,
+        cls: str,
+        action: object,
+        *,
+        name: str,
+        message: str,
+        aria_label: str | None = None,
+        block: bool = False,
+    ) -> str:
+        """`inner` doing a v1-shaped action: a link for open_url (inert when the URL policy refuses it),
+        else a button whose click genui.js turns into `genui:send` (`message` is what the user "says") or
+        `genui:action`. `block`: a clickable region (a card) instead of a button."""
         act = _dict(action) or {"type": "continue_conversation"}
         kind = _str(act.get("type")) or "continue_conversation"
         aria = f' aria-label="{esc(aria_label)}"' if aria_label else ""
-        inner = f"{icons[0]}<span>{esc(label)}</span>{icons[1]}" if label else f"{icons[0]}{icons[1]}"
-        cls = f"gu-btn gu-btn-{variant}"
         if kind == "open_url":
             url = safe_url(_dict(act.get("props")).get("url"))
             if url is None:
+                if block:
+                    return f'<div class="{cls}">{inner}</div>'
                 return f'<button type="button" class="{cls}" disabled{aria}>{inner}</button>'
             return (
                 f'<a class="{cls}" href="{esc(url)}" target="_blank" rel="noopener noreferrer" '
                 f'data-gu-action="open_url"{aria}>{inner}</a>'
             )
         payload = esc(json.dumps({"type": kind, "props": _dict(act.get("props"))}, ensure_ascii=False))
+        opening, closing = (
+            ('div role="button" tabindex="0"', "div") if block else ('button type="button"', "button")
+        )
         return (
-            f'<button type="button" class="{cls}" data-gu-action="{esc(kind)}" data-gu-payload="{payload}" '
-            f'data-gu-name="{esc(name)}" data-gu-label="{esc(label)}"{aria}>{inner}</button>'
+            f'<{opening} class="{cls}" data-gu-action="{esc(kind)}" data-gu-payload="{payload}" '
+            f'data-gu-name="{esc(name)}" data-gu-label="{esc(message)}"{aria}>{inner}</{closing}>'
         )
 
     def button(self, props: dict[str, Any]) -> str:
@@ -759,6 +791,9 @@ class TreeRenderer:
             f"{f'<div class=gu-form-buttons>{buttons}</div>' if buttons else ''}</form>"
         )
 
+    def control_handler(self, name: str) -> Control | None:
+        return _CONTROLS.get(name)
+
     def control(
         self,
         name: str,
@@ -767,7 +802,7 @@ class TreeRenderer:
         hint_id: str | None = None,
         hint_html: str = "",
     ) -> str:
-        handler = _CONTROLS.get(name)
+        handler = self.control_handler(name)
         if handler is None:
             inner_html = self.node({"component": name, "props": props})
             return f'<div class="gu-field">{esc(label or "")}{inner_html}</div>'
@@ -952,7 +987,7 @@ def _slider(r: TreeRenderer, props: dict[str, Any], described: str) -> tuple[str
     return "".join(inputs), True
 
 
-_CONTROLS: dict[str, Callable[[TreeRenderer, dict[str, Any], str], tuple[str, bool]]] = {
+_CONTROLS: dict[str, Control] = {
     "Input": _input,
     "TextArea": _textarea,
     "Select": _select,
@@ -1036,11 +1071,14 @@ DRAWINGS: dict[str, Drawing] = {
 }
 
 
-def check_drawings(components: Iterable[str]) -> None:
-    """Refuse to start (RuntimeError) when a component a client draws has no drawing here."""
-    missing = sorted(set(components) - DRAWINGS.keys())
+def check_drawings(
+    components: Iterable[str], drawings: Mapping[str, object] | None = None, what: str = "catalog components"
+) -> None:
+    """Refuse to start (RuntimeError) when a component a client draws has no drawing (in `drawings`,
+    default: the v1 table)."""
+    missing = sorted(set(components) - (DRAWINGS if drawings is None else drawings).keys())
     if missing:
-        raise RuntimeError(f"the renderer has no drawing for the catalog components {missing}")
+        raise RuntimeError(f"the renderer has no drawing for the {what} {missing}")
 
 
 check_drawings(known_components())

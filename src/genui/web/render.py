@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
 
-from genui.ui.c1 import C1Part, parse_c1, unescape
+from genui.ui.c1 import C1Part, unescape
 from genui.ui.client import client_tree
 from genui.ui.tokenizer import loads_prefix
 from genui.web.assets import inline_css
 from genui.web.components import TreeRenderer
 from genui.web.escape import esc
+from genui.web.inputs import ContentTree, is_openui, read_parts
 from genui.web.markdown import render_markdown
+from genui.web.openui_components import OpenUIRenderer
+from genui.web.openui_tree import openui_tree
 
 COULD_NOT_RENDER = "Could not render this response."
 
@@ -39,9 +41,8 @@ def render_html(c1_text: str, *, partial: bool = False, fallback: str | None = N
 
 
 def render_result(c1_text: str, *, partial: bool = False, fallback: str | None = None) -> RenderResult:
-    parts = parse_c1(c1_text, partial=partial).parts
+    parts = read_parts(c1_text, partial=partial)
     prefix = "gu" + hashlib.sha1(c1_text.encode("utf-8", "replace")).hexdigest()[:8]
-    renderer = TreeRenderer(prefix)
     fallback_trees = _valid_trees(fallback) if fallback else []
     out: list[str] = []
     valid = True
@@ -55,15 +56,12 @@ def render_result(c1_text: str, *, partial: bool = False, fallback: str | None =
         elif part.kind == "custommarkdown":
             out.append(f'<div class="gu-custom-markdown gu-markdown">{render_markdown(part.body)}</div>')
         elif part.kind in ("content", "text"):
-            if part.attrs.get("version", "1") != "1":
-                out.append(_v2_html(part.body))
-                continue
-            root = _tree(part, partial=partial)
-            if root is None:
+            tree = _tree(part, partial=partial)
+            if tree is None:
                 valid = False
-                root = fallback_trees[content_index] if content_index < len(fallback_trees) else None
-            if root is not None:
-                out.append(renderer.node(root))
+                tree = fallback_trees[content_index] if content_index < len(fallback_trees) else None
+            if tree is not None:
+                out.append(_draw(tree, f"{prefix}-{content_index}"))
             elif not partial:
                 out.append(f'<div class="gu-note" role="note">{COULD_NOT_RENDER}</div>')
             content_index += 1
@@ -74,17 +72,28 @@ def render_result(c1_text: str, *, partial: bool = False, fallback: str | None =
     return RenderResult(f'<div class="gu-message"{busy}>{"".join(out)}</div>', valid)
 
 
-def _tree(part: C1Part, *, partial: bool) -> dict[str, Any] | None:
-    """The root Card a client shows for a v1 content part (text outside elements counts as one), or None."""
+def _tree(part: C1Part, *, partial: bool) -> ContentTree | None:
+    """The root Card a client shows for a content part (text outside elements counts as one), or None."""
+    if is_openui(part):
+        root = openui_tree(part.body, partial=partial)
+        return ContentTree(2, root) if root is not None else None
     body = unescape(part.body) if part.kind == "text" else part.body
-    return client_tree(body, partial=partial)
+    v1_root = client_tree(body, partial=partial)
+    return ContentTree(1, v1_root) if v1_root is not None else None
 
 
-def _valid_trees(c1_text: str) -> list[dict[str, Any] | None]:
+def _draw(tree: ContentTree, id_prefix: str) -> str:
+    if tree.version == 1:
+        return TreeRenderer(id_prefix).node(tree.root)
+    # the marker tells genui.js to answer clicks with v2 follow-up messages
+    return f'<div class="gu-openui" data-gu-lang="openui">{OpenUIRenderer(id_prefix).node(tree.root)}</div>'
+
+
+def _valid_trees(c1_text: str) -> list[ContentTree | None]:
     return [
         _tree(part, partial=True)
-        for part in parse_c1(c1_text, partial=True).parts
-        if part.kind in ("content", "text") and part.attrs.get("version", "1") == "1"
+        for part in read_parts(c1_text, partial=True)
+        if part.kind in ("content", "text")
     ]
 
 
@@ -94,13 +103,6 @@ def _think_html(title: str, content: str, ephemeral: bool) -> str:
         f'<div class="{cls}" role="status"><span class="gu-think-title">{esc(title)}</span>'
         + (f'<span class="gu-think-content">{esc(content)}</span>' if content else "")
         + "</div>"
-    )
-
-
-def _v2_html(text: str) -> str:
-    return (
-        f'<div class="gu-note" role="note">This response uses OpenUI Lang (content version 2); '
-        f'shown as text.</div><pre class="gu-pre">{esc(text)}</pre>'
     )
 
 

@@ -2,7 +2,8 @@
 //
 // Events (dispatched on the clicked element, bubbling, so `document.addEventListener` sees them):
 //   genui:send   detail {message, label, context}  a continue_conversation click or a follow-up; `message`
-//                is the exact C1 user message: <content thesys="true">label</content><context>json</context>
+//                is the exact C1 user message: <content thesys="true">label</content><context>json</context>,
+//                or for a v2 (OpenUI Lang) answer <content>label</content><context>json</context>
 //   genui:action detail {type, props}              a custom action declared via c1_custom_actions
 // open_url actions are plain links (target=_blank, rel=noopener noreferrer): they work without JS.
 
@@ -18,13 +19,14 @@ export function unescapeC1(text) {
     .replace(/&#39;/g, "'").replace(/&#x27;/gi, "'").replace(/&amp;/g, "&");
 }
 
-export function actionMessage(label, context) {
-  return `<content thesys="true">${escapeC1(label)}</content><context>${escapeC1(JSON.stringify(context))}</context>`;
+export function actionMessage(label, context, openui = false) {
+  const content = openui ? "<content>" : '<content thesys="true">';
+  return `${content}${escapeC1(label)}</content><context>${escapeC1(JSON.stringify(context))}</context>`;
 }
 
 /** The visible text of a C1 user message (an action message shows its label). */
 export function userMessageText(text) {
-  const match = /^\s*<content thesys="true">([\s\S]*?)<\/content>/.exec(text);
+  const match = /^\s*<content(?: thesys="true")?>([\s\S]*?)<\/content>/.exec(text);
   return match ? unescapeC1(match[1]) : text;
 }
 
@@ -42,7 +44,9 @@ function fieldValue(field) {
       const checked = inputs.find((i) => i.checked);
       return checked ? checked.value : "";
     }
-    case "TileOptionBlock": {
+    case "TileOptionBlock":
+    case "OptionCards":
+    case "Chips": {
       const checked = inputs.filter((i) => i.checked).map((i) => i.value);
       return inputs.length && inputs[0].type === "checkbox" ? checked : (checked[0] ?? "");
     }
@@ -70,18 +74,20 @@ export function formState(form) {
   return { [form.dataset.guForm]: values };
 }
 
-function send(el, label, context) {
-  const detail = { message: actionMessage(label, context), label, context };
+function send(el, label, context, openui) {
+  const detail = { message: actionMessage(label, context, openui), label, context };
   el.dispatchEvent(new CustomEvent("genui:send", { bubbles: true, composed: true, detail }));
 }
 
 function onClick(event) {
   const target = event.target instanceof Element ? event.target : null;
   if (!target) return;
+  // a v2 answer (OpenUI Lang) is answered with the v2 message shape: ["User clicked: LABEL", formState]
+  const openui = Boolean(target.closest('[data-gu-lang="openui"]'));
   const followUp = target.closest("[data-gu-followup]");
   if (followUp) {
     const text = followUp.dataset.guFollowup;
-    send(followUp, text, [`User clicked on FollowUpItem: ${text}`, {}]);
+    send(followUp, text, [openui ? `User clicked: ${text}` : `User clicked on FollowUpItem: ${text}`, {}], openui);
     return;
   }
   const tab = target.closest('[role="tab"]');
@@ -89,7 +95,7 @@ function onClick(event) {
     selectTab(tab);
     return;
   }
-  const button = target.closest("button[data-gu-action]");
+  const button = target.closest('button[data-gu-action], [role="button"][data-gu-action]');
   if (!button || button.disabled) return;
   const type = button.dataset.guAction;
   if (type === "continue_conversation") {
@@ -99,8 +105,10 @@ function onClick(event) {
       return;
     }
     const label = button.dataset.guLabel || button.dataset.guName;
-    const context = [`User clicked on Button: ${button.dataset.guName}`, form ? [formState(form)] : {}];
-    send(button, label, context);
+    const context = openui
+      ? [`User clicked: ${label}`, form ? formState(form) : {}]
+      : [`User clicked on Button: ${button.dataset.guName}`, form ? [formState(form)] : {}];
+    send(button, label, context, openui);
     return;
   }
   let payload = { type, props: {} };
@@ -127,6 +135,12 @@ function selectTab(tab) {
 }
 
 function onKeyDown(event) {
+  const region = event.target instanceof Element ? event.target : null;
+  if (region && region.matches('[role="button"][data-gu-action]') && (event.key === "Enter" || event.key === " ")) {
+    event.preventDefault();  // a clickable card acts like a button
+    region.click();
+    return;
+  }
   const tab = event.target instanceof Element ? event.target.closest('[role="tab"]') : null;
   if (!tab || !["ArrowLeft", "ArrowRight", "Home", "End"].includes(event.key)) return;
   const tabs = [...tab.parentElement.querySelectorAll('[role="tab"]')];

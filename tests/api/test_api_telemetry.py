@@ -1,0 +1,131 @@
+"""Traces (OpenTelemetry, to an in-memory exporter) and the Prometheus metrics of a served app."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
+
+from fakes.upstream import ScriptedUpstream, Step
+from genui import telemetry
+from support import FAKE_MODEL, ServerThread, create_key, upstream_settings
+
+
+@pytest.fixture
+def exporter() -> Iterator[InMemorySpanExporter]:
+    spans = InMemorySpanExporter()
+    assert telemetry.configure(exporter=spans)
+    try:
+        yield spans
+    finally:
+        telemetry.shutdown()
+
+
+def _children(spans: list[ReadableSpan], parent: ReadableSpan) -> list[ReadableSpan]:
+    assert parent.context is not None
+    return [s for s in spans if s.parent is not None and s.parent.span_id == parent.context.span_id]
+
+
+def test_spans_for_request_model_call_repair_and_store_nest(
+    exporter: InMemorySpanExporter, tmp_path: Path, scripted_upstream: ScriptedUpstream
+) -> None:
+    settings = upstream_settings(tmp_path / "data", scripted_upstream)
+    key = create_key(settings)
+    scripted_upstream.push(Step(status=503), Step())  # one failed attempt, retried
+    with ServerThread(settings) as url:
+        auth = {"authorization": f"Bearer {key}"}
+        incoming = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+        chat = httpx.post(
+            url + "/v1/embed/chat/completions",
+            json={"model": FAKE_MODEL, "messages": [{"role": "user", "content": "hi"}]},
+            headers={**auth, "traceparent": incoming},
+            timeout=30,
+        )
+        assert chat.status_code == 200
+        response = httpx.post(
+            url + "/v1/embed/responses", json={"model": FAKE_MODEL, "input": "hi"}, headers=auth, timeout=30
+        )
+        assert response.status_code == 200
+    spans = list(exporter.get_finished_spans())
+    requests = {s.name: s for s in spans if s.kind == SpanKind.SERVER}
+    chat_span = requests["POST /v1/embed/chat/completions"]
+    assert chat_span.attributes is not None and chat_span.attributes["http.response.status_code"] == 200
+    assert chat_span.attributes["genui.request_id"] == chat.headers["x-request-id"]
+    # The incoming W3C trace context is continued.
+    assert format(chat_span.context.trace_id, "032x") == "0af7651916cd43dd8448eb211c80319c"
+    under_chat = _children(spans, chat_span)
+    calls = [s for s in under_chat if s.name == "model call"]
+    assert len(calls) == 2 and calls[0].status.is_ok is False and calls[1].status.is_ok
+    assert [c.attributes["genui.attempt"] for c in calls if c.attributes] == [1, 2]
+    assert any(s.name == "repair" for s in under_chat)
+    assert any(s.name.startswith("store ") for s in under_chat)  # the key lookup
+    responses_span = requests["POST /v1/embed/responses"]
+    names = [s.name for s in _children(spans, responses_span)]
+    assert {"model call", "repair", "store INSERT", "store UPDATE"} <= set(names), names
+
+
+def test_tracing_off_imports_no_opentelemetry_sdk(tmp_path: Path) -> None:
+    """FastAPI itself imports the OpenTelemetry API; the SDK and the exporter load only when tracing is on."""
+    probe = (
+        "import sys\n"
+        "from genui.api.app import create_app\n"
+        "from genui.config import Settings\n"
+        f"create_app(Settings(data_dir={str(tmp_path)!r}))\n"
+        "loaded = ('opentelemetry.sdk', 'opentelemetry.exporter')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(loaded)))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_metrics_count_requests_tokens_repairs_and_upstream_errors(
+    tmp_path: Path, scripted_upstream: ScriptedUpstream
+) -> None:
+    settings = upstream_settings(tmp_path / "data", scripted_upstream)
+    key = create_key(settings)
+
+    def sample(text: str, name: str, **labels: str) -> float:
+        for line in text.splitlines():
+            if line.startswith(name + "{") and all(f'{k}="{v}"' in line for k, v in labels.items()):
+                return float(line.rsplit(" ", 1)[1])
+        return 0.0
+
+    with ServerThread(settings) as url:
+        before = httpx.get(url + "/metrics").text
+        scripted_upstream.push(
+            Step(status=503), Step(text='{"component": "Card", "props": {"children": [1]}}')
+        )
+        answer = httpx.post(
+            url + "/v1/embed/chat/completions",
+            json={"model": FAKE_MODEL, "messages": [{"role": "user", "content": "hi"}]},
+            headers={"authorization": f"Bearer {key}"},
+            timeout=30,
+        )
+        assert answer.status_code == 200
+        after = httpx.get(url + "/metrics").text
+    route = {"route": "/v1/embed/chat/completions", "method": "POST", "status": "200"}
+    assert (
+        sample(after, "genui_http_requests_total", **route)
+        - sample(before, "genui_http_requests_total", **route)
+        == 1
+    )
+    tokens = {"model": FAKE_MODEL, "direction": "output"}
+    assert (
+        sample(after, "genui_tokens_total", **tokens) - sample(before, "genui_tokens_total", **tokens) == 34
+    )
+    assert sample(after, "genui_repairs_total", model=FAKE_MODEL) > sample(
+        before, "genui_repairs_total", model=FAKE_MODEL
+    )
+    errors = {"provider": "fake", "code": "upstream_error"}
+    assert (
+        sample(after, "genui_upstream_errors_total", **errors)
+        - sample(before, "genui_upstream_errors_total", **errors)
+        == 1
+    )

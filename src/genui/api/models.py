@@ -13,6 +13,7 @@ from genui.api.openapi import AUTHED, READ, errors
 from genui.config import LATEST_ALIAS
 from genui.errors import ApiError
 from genui.service.accounting import Caller
+from genui.service.artifacts import ARTIFACT_MODEL, is_artifact_model
 
 router = APIRouter(tags=["models"])
 Who = Annotated[Caller, Depends(authenticate)]
@@ -28,12 +29,15 @@ async def list_models(request: Request, who: Who) -> Response:
     # registry.list() holds every configured model and the alias once; a stable sort puts the alias first
     listed = sorted(get_state(request).registry.list(), key=lambda m: m.name != LATEST_ALIAS)
     data = [_model(m.name, "genui" if m.name == LATEST_ALIAS else m.provider_name) for m in listed]
+    data.append(_model(ARTIFACT_MODEL, "genui"))  # /v1/artifact's model (every c1/artifact/v-<date> works)
     return json_response({"object": "list", "data": data})
 
 
 @router.get("/v1/embed/models/{model_id:path}", responses=errors(*READ))
 @router.get("/v1/models/{model_id:path}", include_in_schema=False)
 async def get_model(request: Request, model_id: str, who: Who) -> Response:
+    if is_artifact_model(model_id):
+        return json_response(_model(model_id, "genui"))
     try:
         resolved = get_state(request).registry.resolve(model_id)
     except ApiError:

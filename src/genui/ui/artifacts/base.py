@@ -35,9 +35,7 @@ def text_of(content: Any) -> str:
     if isinstance(content, str):
         return content
     if isinstance(content, list):
-        return "\n".join(
-            p["text"] for p in content if isinstance(p, dict) and isinstance(p.get("text"), str)
-        )
+        return "\n".join(p["text"] for p in content if isinstance(p, dict) and isinstance(p.get("text"), str))
     return ""
 
 
@@ -56,9 +54,9 @@ def v1_base(text: str, kind: str, artifact_id: str | None) -> Base | None:
         and kind_of(p.data) == kind
     ]  # fmt: skip
     same_id = [i for i in candidates if parts[i].attrs.get("id") == artifact_id]
-    chosen = (same_id or candidates or [None])[-1]
-    if chosen is None:
+    if not candidates:
         return None
+    chosen = (same_id or candidates)[-1]
     part = parts[chosen]
     tree = repair_artifact(part.data, kind)
     if tree is None:

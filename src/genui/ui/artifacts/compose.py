@@ -29,7 +29,7 @@ FALLBACK_TITLE = {"slides": "Presentation", "report": "Report"}
 _ARTIFACT_WORDS = re.compile(
     r"^(?:(?:an?|the|one|two|three|four|five|six|seven|eight|nine|ten|\d+)[- ]+)?(?:(?:page|slide)[- ]+)?"
     r"(?:(?:slide|pitch|presentation)\s+)?(?:slides?|decks?|presentations?|reports?|documents?|briefs?|"
-    r"slideshows?)\s*(?:(?:about|on|of|for|covering|summari[sz]ing|from|with)\s+|$)",
+    r"slideshows?)\s*(?:(?:about|on|of|for|covering|summari[sz]ing|from|with)(?:\s+|$)|$)",
     re.IGNORECASE,
 )
 _COMMAND = re.compile(
@@ -85,7 +85,11 @@ def plan(text: str, kind: str) -> Plan:
     nodes: list[Node] = visualize(material)["props"]["children"] if material.strip() else []
     if "\n" not in material.strip() and all(n["component"] == "TextContent" for n in nodes):
         # one line of inline data ("Acme 30%, Globex 25%"): the request reader finds it
-        card = compose(understand(f"Show {title_from(instruction) or 'this'}: {material}")) if material.strip() else None
+        card = (
+            compose(understand(f"Show {title_from(instruction) or 'this'}: {material}"))
+            if material.strip()
+            else None
+        )
         if card is not None:
             nodes = [n for n in card["props"]["children"] if n["component"] != "Header"]
     title = title_from(instruction)
@@ -136,7 +140,10 @@ def _chunks(node: Node, kind: str) -> list[Node]:
     if node["component"] == "List":
         items = node["props"]["items"]
         size = MAX_LIST_ITEMS.get(kind, len(items)) if kind == "slides" else len(items)
-        return [{**node, "props": {**node["props"], "items": items[i : i + size]}} for i in range(0, len(items), size)]
+        return [
+            {**node, "props": {**node["props"], "items": items[i : i + size]}}
+            for i in range(0, len(items), size)
+        ]
     if node["component"] == "Table" and kind == "slides":
         rows = node["props"]["tableBody"]["rows"]
         return [
@@ -267,7 +274,9 @@ def _list_lines(node: Node) -> list[str]:
         for row in node["props"]["tableBody"]["rows"]:
             cells = [str(c) if not isinstance(c, dict) else "" for c in row["children"]]
             rest = [f"{h}: {c}" if h else c for h, c in zip(head[1:], cells[1:], strict=False) if c]
-            lines.append(f"{cells[0]} — {', '.join(rest)}" if rest and cells[0] else ", ".join(rest) or cells[0])
+            lines.append(
+                f"{cells[0]} — {', '.join(rest)}" if rest and cells[0] else ", ".join(rest) or cells[0]
+            )
         return lines
     return []
 
@@ -277,14 +286,20 @@ def _paragraphs(markdown: str) -> list[str]:
 
 
 def _text_slide(title: str | None, markdown: str) -> Node:
-    return {"component": "TextBody", "props": {"title": shorten(title or "", 36) or "—", "paragraphs": _paragraphs(markdown)}}
+    return {
+        "component": "TextBody",
+        "props": {"title": shorten(title or "", 36) or "—", "paragraphs": _paragraphs(markdown)},
+    }
 
 
 def v2_slide(unit: Unit) -> Node:
     """The slide template (a presentation library node) for a unit; within the library's limits."""
     heading = unit.heading or ""
     if unit.kind == "title":
-        return {"component": "MinimalTitle", "props": {"title": heading, **({"subtitle": unit.text} if unit.text else {})}}
+        return {
+            "component": "MinimalTitle",
+            "props": {"title": heading, **({"subtitle": unit.text} if unit.text else {})},
+        }
     if unit.kind == "section":
         return {"component": "SectionBreakClassic", "props": {"title": heading}}
     if unit.kind == "text":
@@ -293,7 +308,10 @@ def v2_slide(unit: Unit) -> Node:
     assert node is not None
     if unit.kind == "chart":
         if node["component"] in CHARTS_1D:
-            return {"component": "PieRadialWithContext", "props": {"title": shorten(heading, 120) or "—", "chart": _v2_chart(node, "slides")}}
+            return {
+                "component": "PieRadialWithContext",
+                "props": {"title": shorten(heading, 120) or "—", "chart": _v2_chart(node, "slides")},
+            }
         props: dict[str, Any] = {"title": shorten(heading, 36) or "—", "chart": _v2_chart(node, "slides")}
         if unit.text:
             props["body"] = shorten(" ".join(unit.text.split()), 120)
@@ -303,7 +321,10 @@ def v2_slide(unit: Unit) -> Node:
         pairs = _figures(node) or []
         if 2 <= len(pairs) <= 6 and all(len(v) <= 16 and len(label) <= 48 for v, label in pairs):
             items = [{"title": v, "description": label} for v, label in pairs]
-            return {"component": "KeyInfoWithTitle", "props": {"title": shorten(heading, 32) or "—", "infoItems": items}}
+            return {
+                "component": "KeyInfoWithTitle",
+                "props": {"title": shorten(heading, 32) or "—", "infoItems": items},
+            }
         lines = [f"{label}: {v}" for v, label in pairs]
         return {"component": "ContentClassic", "props": {"title": heading or "—", "items": lines[:16]}}
     if unit.kind == "callout":
@@ -312,13 +333,18 @@ def v2_slide(unit: Unit) -> Node:
     lines = _list_lines(node)
     if lines:
         return {"component": "ContentClassic", "props": {"title": heading or "—", "items": lines[:16]}}
-    return _text_slide(heading, " ".join(str(v) for v in node["props"].values() if isinstance(v, str)) or heading)
+    return _text_slide(
+        heading, " ".join(str(v) for v in node["props"].values() if isinstance(v, str)) or heading
+    )
 
 
 def _v2_table(node: Node) -> list[Node]:
     """A v1 table as report Tables of 2..5 columns (the first column repeated in each), or a List."""
     head = node["props"]["tableHeader"]["rows"]
-    rows = [[c if isinstance(c, str | int | float) else "" for c in r["children"]] for r in node["props"]["tableBody"]["rows"]]
+    rows = [
+        [c if isinstance(c, str | int | float) else "" for c in r["children"]]
+        for r in node["props"]["tableBody"]["rows"]
+    ]
     if len(head) < 2:
         items = [{"title": str(r[0])} for r in rows if r and r[0] != ""]
         return [{"component": "List", "props": {"type": "number", "items": items}}] if items else []
@@ -326,7 +352,13 @@ def _v2_table(node: Node) -> list[Node]:
     for start in range(1, len(head), 4):
         cols = [0, *range(start, min(start + 4, len(head)))]
         columns = [
-            {"component": "Column", "props": {"label": head[i].get("children", ""), "type": "number" if head[i].get("type") == "number" else "text"}}
+            {
+                "component": "Column",
+                "props": {
+                    "label": head[i].get("children", ""),
+                    "type": "number" if head[i].get("type") == "number" else "text",
+                },
+            }
             for i in cols
         ]
         body = [[row[i] if i < len(row) else "" for i in cols] for row in rows]
@@ -338,7 +370,16 @@ def v2_blocks(node: Node) -> list[Node]:
     """A v1 content node as report ContentPage blocks."""
     name, props = node["component"], node["props"]
     if name == "Header":
-        return [{"component": "Headline", "props": {"heading": props["title"], **({"description": props["subtitle"]} if props.get("subtitle") else {}), "type": "large"}}]
+        return [
+            {
+                "component": "Headline",
+                "props": {
+                    "heading": props["title"],
+                    **({"description": props["subtitle"]} if props.get("subtitle") else {}),
+                    "type": "large",
+                },
+            }
+        ]
     if name == "InlineHeader":
         return [{"component": "InlineHeader", "props": dict(props)}]
     if name == "TextContent":
@@ -347,16 +388,36 @@ def v2_blocks(node: Node) -> list[Node]:
         return [_v2_chart(node, "report")]
     if name == "List":
         items = [{k: v for k, v in item.items() if k in ("title", "subtitle")} for item in props["items"]]
-        return [{"component": "List", "props": {"type": "number" if props.get("variant") == "number" else "icon", "items": items}}]
+        return [
+            {
+                "component": "List",
+                "props": {"type": "number" if props.get("variant") == "number" else "icon", "items": items},
+            }
+        ]
     if name == "Table":
         return _v2_table(node)
     if name == "MiniCardBlock":
         pairs = _figures(node) or []
         if 2 <= len(pairs) <= 6 and all(len(v) <= 24 and len(label) <= 64 for v, label in pairs):
-            return [{"component": "KeyMetrics", "props": {"items": [{"title": v, "text": label} for v, label in pairs]}}]
-        return [{"component": "List", "props": {"type": "icon", "items": [{"title": v, "subtitle": label} for v, label in pairs]}}]
+            return [
+                {
+                    "component": "KeyMetrics",
+                    "props": {"items": [{"title": v, "text": label} for v, label in pairs]},
+                }
+            ]
+        return [
+            {
+                "component": "List",
+                "props": {"type": "icon", "items": [{"title": v, "subtitle": label} for v, label in pairs]},
+            }
+        ]
     if name == "CalloutV2":
-        return [{"component": "TextContent", "props": {"children": f"**{props.get('title', '')}** {props.get('description', '')}".strip()}}]
+        return [
+            {
+                "component": "TextContent",
+                "props": {"children": f"**{props.get('title', '')}** {props.get('description', '')}".strip()},
+            }
+        ]
     return []
 
 

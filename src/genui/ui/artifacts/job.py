@@ -7,6 +7,7 @@ programs repaired against the viewer library and fitted to its limits, before an
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from .offline import edit_v1, edit_v2, read_edit
 from .program import Deck, patch_between, read_deck
 from .v1 import ID_PREFIX, items_of, repair_artifact, repair_item, subtitle_of, title_of
 from .v1 import root as v1_root
+from .v2 import root_statement
 from .writer import V1Writer, V2Writer
 
 NOTHING_USABLE = "The model wrote no usable page or slide."
@@ -97,10 +99,8 @@ def _json_objects(text: str) -> list[Any]:
                 continue
     if not out:
         stripped = re.sub(r"^```\w*\s*|\s*```\s*$", "", text.strip())
-        try:
+        with contextlib.suppress(ValueError):
             out.append(json.loads(stripped))
-        except ValueError:
-            pass
     return out
 
 
@@ -162,7 +162,9 @@ class ModelGeneration:
         return self.v1, self.v1.open()
 
     def _v1_item(self, raw: Any) -> str:
-        item = repair_item(self.spec.kind, {**raw, "id": "x"} if isinstance(raw, dict) else raw, repairs=self.repairs)
+        item = repair_item(
+            self.spec.kind, {**raw, "id": "x"} if isinstance(raw, dict) else raw, repairs=self.repairs
+        )
         if item is None:
             return ""
         writer, opening = self._v1_open()
@@ -226,8 +228,10 @@ class ModelGeneration:
 
     def _v2_without_root(self) -> str:
         """At the end, a program without a usable root: what it holds is laid out under the fallback title."""
-        program = f"root = {'SlideShow' if self.spec.kind == 'slides' else 'ReportView'}({json.dumps(self.fallback_title)}, null, [])\n"
-        deck = read_deck(program + self.program, self.spec.kind) or Deck(self.spec.kind, self.fallback_title, None)
+        program = root_statement(self.spec.kind, self.fallback_title, None, [])
+        deck = read_deck(program + self.program, self.spec.kind) or Deck(
+            self.spec.kind, self.fallback_title, None
+        )
         return "".join(_v2_full(deck)) if deck.items else ""
 
 

@@ -75,14 +75,20 @@ def read_edit(instruction: str) -> Edit:
         material = (match.group("inline") or text[match.end() :]).strip()
         if not material.strip():
             raise EditNotSettled(
-                f"Offline (no model configured) a slide can only be added from material given in the request; "
-                f"none was given for {subject[:80]!r}. Offline edits: {UNDERSTOOD}."
+                "Offline (no model configured) a slide can only be added from material given in the "
+                f"request; none was given for {subject[:80]!r}. Offline edits: {UNDERSTOOD}."
             )
         return Edit("add", title=subject[:200], material=material)
     match = _REMOVE.search(first_line)
     if match and (match.group("num") or match.group("ord")):
         which = match.group("ord")
-        position = int(match.group("num")) if match.group("num") else 0 if which == "last" else ORDINALS[which.lower()]
+        position = (
+            int(match.group("num"))
+            if match.group("num")
+            else 0
+            if which == "last"
+            else ORDINALS[which.lower()]
+        )
         return Edit("remove", position=position)
     raise EditNotSettled(
         f"This edit needs a model, and none is configured for artifacts (docs/configuration.md). "
@@ -132,8 +138,7 @@ def edit_v1(tree: dict[str, Any], edit: Edit, kind: str) -> dict[str, Any]:
         new_items: list[Item]
         if kind == "slides":
             new_items = [
-                {"id": "", "template": t, "props": p}
-                for t, p in (v1_slide(u) for u in units(added)[1:])
+                {"id": "", "template": t, "props": p} for t, p in (v1_slide(u) for u in units(added)[1:])
             ]
         else:
             children = [n for s in added.sections for n in _section_nodes(s)]

@@ -1,5 +1,5 @@
-"""The v1 artifact tree (genui's declaration; docs/artifacts.md): a Report or Presentation root in the `{component,
-error}` envelope, whose pages/slides carry ids (the addresses `<artifact_diff>` uses).
+"""The v1 artifact tree (genui's declaration; docs/artifacts.md): a Report or Presentation root in the
+`{component, error}` envelope, whose pages/slides carry ids (the addresses `<artifact_diff>` uses).
 
     {"component": "Report", "props": {"metadata": {"title": {"text": T}}, "pages": [
         {"id": "p1", "template": "ContentPage", "props": {"children": [v1 content nodes]}}]}}
@@ -64,7 +64,7 @@ def envelope(node: dict[str, Any], error: str | None = None) -> dict[str, Any]:
 
 
 def kind_of(node: object) -> str | None:
-    """"slides" or "report" for an artifact root node (or its envelope), else None."""
+    """ "slides" or "report" for an artifact root node (or its envelope), else None."""
     if isinstance(node, dict) and isinstance(node.get("component"), dict):
         node = node["component"]
     if not isinstance(node, dict):
@@ -187,7 +187,8 @@ def repair_item(
     if not (isinstance(item_id, str) and ID.match(item_id)) or template not in known:
         notes.append(f"artifact item dropped: id {str(item_id)[:20]!r}, template {str(template)[:20]!r}")
         return None
-    raw = item.get("props") if isinstance(item.get("props"), dict) else {}
+    given = item.get("props")
+    raw: dict[str, Any] = given if isinstance(given, dict) else {}
     props: dict[str, Any] = {}
     for spec, prop_kind in known[template].items():
         name = spec.rstrip("*")

@@ -1,21 +1,22 @@
 """v2 artifacts: OpenUI Lang programs rooted at `SlideShow` / `ReportView` (artifacts-and-visualize.md §2.5).
 
-The viewers of @openuidev/thesys render with internal libraries built from the exported ones: the exported root
-(`Presentation` / `Report`) is replaced by `SlideShow(title, subtitle?, slides)` / `ReportView(title, subtitle?,
-pages)` (lists of at least one). `viewer_library(kind)` builds the same from the bundled libraries. The
-libraries' `maxLength`/`minItems`/`maxItems` are enforced by `fit` (lang-core's validator checks neither), and
-each page/slide is written as ONE statement with its template inline, so a program grows a whole slide a line.
+The viewers of @openuidev/thesys render with internal libraries built from the exported ones: the exported
+root (`Presentation` / `Report`) is replaced by `SlideShow(title, subtitle?, slides)` / `ReportView(title,
+subtitle?, pages)` (lists of at least one). `viewer_library(kind)` builds the same from the bundled
+libraries. Their `maxLength`/`minItems`/`maxItems` are enforced by `fit` (lang-core's validator checks neither),
+and each page/slide is written as ONE statement with its template inline, so a program grows a whole slide a line.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from ..openui import Library, Node, load_library, presentation_library, report_library
+from ..openui import Library, load_library, presentation_library, report_library
 from ..openui.library import ref_name
 from ..openui.writer import _Writer, string_literal
 
@@ -46,7 +47,10 @@ def viewer_library(kind: str) -> Library:
         "additionalProperties": False,
     }
     components = {
-        root: {"signature": f"{root}(title: string, subtitle?: string, {items}: {item}[])", "description": ""},
+        root: {
+            "signature": f"{root}(title: string, subtitle?: string, {items}: {item}[])",
+            "description": "",
+        },
         **{
             name: {"signature": c.signature or c.typed_signature(), "description": c.description or ""}
             for name, c in exported.components.items()
@@ -58,7 +62,8 @@ def viewer_library(kind: str) -> Library:
 
 
 def kind_of_program(text: str) -> str | None:
-    """"slides" / "report" when `text` is a v2 artifact program (a `root = SlideShow(` / `ReportView(` line)."""
+    """The kind ("slides", "report") of a v2 artifact program: it has a `root = SlideShow(` or
+    `root = ReportView(` line."""
     match = ROOT_LINE.search(text)
     if match is None:
         return None
@@ -71,8 +76,6 @@ def program_title(text: str) -> str | None:
     if match is None:
         return None
     try:
-        import json
-
         value = json.loads(f'"{match.group(1)}"')
     except ValueError:
         return None
@@ -208,7 +211,7 @@ def fit(node: Mapping[str, Any], library: Library, changes: list[str] | None = N
 
 def fits(node: Mapping[str, Any], library: Library) -> bool:
     """True when `fit` would change nothing."""
-    return fit(node, library) == _plain(node)
+    return bool(fit(node, library) == _plain(node))
 
 
 def _plain(value: Any) -> Any:
@@ -247,7 +250,3 @@ def root_statement(kind: str, title: str, subtitle: str | None, ids: list[str]) 
     """`root = SlideShow("Title", "Subtitle", [s1, s2])` — the title literal first, as the viewers read it."""
     args = [string_literal(title), string_literal(subtitle) if subtitle else "null", f"[{', '.join(ids)}]"]
     return f"root = {VIEWER_ROOTS[kind]}({', '.join(args)})\n"
-
-
-def as_node(value: Any) -> Node | dict[str, Any] | None:
-    return value if _is_node(value) else None

@@ -45,7 +45,7 @@ class V1Writer:
         return escape(text)
 
     def finish(self, error: str | None = None) -> str:
-        return escape("]}},\"error\":" + _dumps(error) + "}") + "</artifact>"
+        return escape(']}},"error":' + _dumps(error) + "}") + "</artifact>"
 
 
 class V2Writer:

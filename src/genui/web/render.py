@@ -12,7 +12,7 @@ from typing import Any
 
 from genui.ui.c1 import C1Part, parse_c1, unescape
 from genui.ui.client import client_tree
-from genui.ui.tokenizer import loads_prefix
+from genui.web.artifacts import ArtifactThread, is_artifact_text
 from genui.web.assets import inline_css
 from genui.web.components import TreeRenderer
 from genui.web.escape import esc
@@ -39,14 +39,18 @@ def render_html(c1_text: str, *, partial: bool = False, fallback: str | None = N
 
 
 def render_result(c1_text: str, *, partial: bool = False, fallback: str | None = None) -> RenderResult:
+    if is_artifact_text(c1_text):  # a bare v2 artifact program (SlideShow / ReportView)
+        html = ArtifactThread().render(c1_text, partial=partial)
+        return RenderResult(f'<div class="gu-message">{html}</div>', bool(html))
     parts = parse_c1(c1_text, partial=partial).parts
+    artifacts = dict(ArtifactThread().render_parts(parts, partial))  # diffs applied in place
     prefix = "gu" + hashlib.sha1(c1_text.encode("utf-8", "replace")).hexdigest()[:8]
     renderer = TreeRenderer(prefix)
     fallback_trees = _valid_trees(fallback) if fallback else []
     out: list[str] = []
     valid = True
     content_index = 0
-    for part in parts:
+    for index, part in enumerate(parts):
         if part.kind == "thinkitem":
             ephemeral = part.attrs.get("ephemeral", "").lower() == "true"
             if ephemeral and not partial:
@@ -68,7 +72,7 @@ def render_result(c1_text: str, *, partial: bool = False, fallback: str | None =
                 out.append(f'<div class="gu-note" role="note">{COULD_NOT_RENDER}</div>')
             content_index += 1
         elif part.kind in ("artifact", "artifact_diff"):
-            out.append(_artifact_html(part))
+            out.append(artifacts.get(index, ""))
         # `context` holds client state (form values); nothing to show
     busy = ' aria-busy="true"' if partial else ""
     return RenderResult(f'<div class="gu-message"{busy}>{"".join(out)}</div>', valid)
@@ -102,31 +106,6 @@ def _v2_html(text: str) -> str:
         f'<div class="gu-note" role="note">This response uses OpenUI Lang (content version 2); '
         f'shown as text.</div><pre class="gu-pre">{esc(text)}</pre>'
     )
-
-
-def _artifact_html(part: C1Part) -> str:
-    kind = esc(part.attrs.get("type") or part.kind)
-    texts = _collect_text(loads_prefix(part.body))[:200]
-    lines = "".join(f"<li>{esc(t)}</li>" for t in texts)
-    return (
-        f'<section class="gu-artifact" aria-label="Artifact"><h3>Artifact: {kind}</h3>'
-        f"<ul>{lines}</ul></section>"
-    )
-
-
-def _collect_text(value: object) -> list[str]:
-    out: list[str] = []
-    stack = [value]
-    while stack and len(out) < 200:
-        v = stack.pop(0)
-        if isinstance(v, dict):
-            for key in ("title", "heading", "text", "textMarkdown", "subtitle", "description"):
-                if isinstance(v.get(key), str) and v[key].strip():
-                    out.append(v[key])
-            stack.extend(x for x in v.values() if isinstance(x, dict | list))
-        elif isinstance(v, list):
-            stack.extend(v)
-    return out
 
 
 class C1Html:

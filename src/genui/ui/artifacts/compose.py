@@ -36,6 +36,7 @@ _COMMAND = re.compile(
     r"^\s*(?:please\s+)?(?:create|make|generate|build|prepare|write|produce|draft|design|turn|put|give)\b",
     re.IGNORECASE,
 )
+_OWNER = re.compile(r"^(?:a|an|the|our|my|your|their|this|these|its)\s+", re.IGNORECASE)
 MAX_LIST_ITEMS = {"slides": 16}
 PER_SLIDE_ROWS = 8
 
@@ -74,6 +75,7 @@ def title_from(instruction: str) -> str | None:
     if title is None:
         return None
     stripped = _ARTIFACT_WORDS.sub("", title, count=1).strip(" .:;,")
+    stripped = _OWNER.sub("", stripped, count=1)
     if not stripped:
         return None
     return stripped[:1].upper() + stripped[1:]

@@ -284,7 +284,7 @@ def json_schema(kind: str) -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
-        "required": ["component", "error"],
+        "required": ["component"],  # `error` comes at the end of a stream
         "additionalProperties": False,
         "properties": {"component": root_schema, "error": {"type": ["string", "null"]}},
         "$defs": defs,

@@ -4,7 +4,8 @@ The viewers of @openuidev/thesys render with internal libraries built from the e
 root (`Presentation` / `Report`) is replaced by `SlideShow(title, subtitle?, slides)` / `ReportView(title,
 subtitle?, pages)` (lists of at least one). `viewer_library(kind)` builds the same from the
 bundled libraries. Their `maxLength`/`minItems`/`maxItems` are enforced by `fit` (lang-core's validator
-checks neither), and each page/slide is written as ONE statement with its template inline, so a program grows a whole slide a line.
+checks neither), and each page/slide is written as ONE statement with its template inline, so a program
+grows a whole slide a line.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from grounding import display_numbers, numbers
 
 from artifact_view import artifact_tree, check_v1_stream, check_v2_stream
 from genui.ui import openui
@@ -33,7 +34,6 @@ from genui.ui.artifacts.v1 import is_valid_artifact, repair_item, root
 from genui.ui.artifacts.v2 import fit, fits, shorten
 from genui.ui.artifacts.writer import V1Writer
 from genui.ui.c1 import parse_c1, write_artifact
-from grounding import display_numbers, numbers
 
 MATERIAL = """Create a presentation about our Q4 results
 
@@ -129,14 +129,17 @@ def test_no_material_gives_an_honest_note_not_invented_content() -> None:
 def test_repair_item_sanitizes_and_refuses() -> None:
     item = {
         "id": "s9", "template": "ImageWithText", "extra": 1,
-        "props": {"title": "A\u202eB", "text": "[x](javascript:alert(1)) ok", "image": {"src": "javascript:x", "alt": "pic"}},
+        "props": {"title": "A\u202eB", "text": "[x](javascript:alert(1)) ok", "image": {"src": "javascript:x", "alt": "pic"}},  # noqa: E501
     }  # fmt: skip
     fixed = repair_item("slides", item)
     assert fixed is not None and "extra" not in fixed
     assert "javascript" not in json.dumps(fixed) and fixed["props"]["image"] == {"alt": "pic"}
     assert repair_item("slides", {"id": "s1", "template": "Nope", "props": {}}) is None
     assert repair_item("slides", {"id": "bad id", "template": "Title", "props": {"title": "x"}}) is None
-    assert repair_item("slides", {"id": "s1", "template": "Chart", "props": {"chart": {"component": "Card"}}}) is None
+    assert (
+        repair_item("slides", {"id": "s1", "template": "Chart", "props": {"chart": {"component": "Card"}}})
+        is None
+    )
     assert repair_item("report", {"id": "p1", "template": "ContentPage", "props": {"children": "x"}}) is None
 
 
@@ -155,7 +158,11 @@ def ids(tree: dict) -> list[str]:
 def test_apply_diff_replace_append_remove_in_order() -> None:
     new = {"id": "s9", "template": "Text", "props": {"text": "new"}}
     ops = [
-        {"op": "replace", "id": "s2", "value": {"id": "s2", "template": "SectionBreak", "props": {"title": "X"}}},
+        {
+            "op": "replace",
+            "id": "s2",
+            "value": {"id": "s2", "template": "SectionBreak", "props": {"title": "X"}},
+        },
         {"op": "append", "value": new, "before_id": "s3"},
         {"op": "append", "value": {**new, "id": "s10"}},
         {"op": "remove", "id": "s1"},
@@ -171,11 +178,11 @@ def test_apply_diff_replace_append_remove_in_order() -> None:
     ("ops", "code"),
     [
         ([{"op": "remove", "id": "s7"}], INVALID_ARTIFACT_ID),
-        ([{"op": "append", "value": {"id": "s5", "template": "Title", "props": {"title": "x"}}, "before_id": "zz"}], INVALID_ARTIFACT_ID),
+        ([{"op": "append", "value": {"id": "s5", "template": "Title", "props": {"title": "x"}}, "before_id": "zz"}], INVALID_ARTIFACT_ID),  # noqa: E501
         ({"op": "remove"}, INVALID_ARTIFACT_DIFF),
         ([{"op": "move", "id": "s1"}], INVALID_ARTIFACT_DIFF),
         ([{"op": "replace", "id": "s1", "value": {"id": "s1", "template": "Nope"}}], INVALID_ARTIFACT_DIFF),
-        ([{"op": "append", "value": {"id": "s1", "template": "Title", "props": {"title": "dup"}}}], INVALID_ARTIFACT_DIFF),
+        ([{"op": "append", "value": {"id": "s1", "template": "Title", "props": {"title": "dup"}}}], INVALID_ARTIFACT_DIFF),  # noqa: E501
     ],
 )  # fmt: skip
 def test_apply_diff_errors_carry_the_client_codes(ops: object, code: int) -> None:
@@ -188,8 +195,8 @@ def test_diff_ops_turn_the_base_into_the_new_tree() -> None:
     base = deck(4)
     new = apply_diff(base, [
         {"op": "remove", "id": "s2"},
-        {"op": "replace", "id": "s3", "value": {"id": "s3", "template": "Title", "props": {"title": "changed"}}},
-        {"op": "append", "value": {"id": "s5", "template": "Title", "props": {"title": "five"}}, "before_id": "s4"},
+        {"op": "replace", "id": "s3", "value": {"id": "s3", "template": "Title", "props": {"title": "changed"}}},  # noqa: E501
+        {"op": "append", "value": {"id": "s5", "template": "Title", "props": {"title": "five"}}, "before_id": "s4"},  # noqa: E501
         {"op": "append", "value": {"id": "s6", "template": "Title", "props": {"title": "six"}}},
     ])  # fmt: skip
     ops = diff_ops(base, new)
@@ -204,8 +211,10 @@ def test_diff_ops_turn_the_base_into_the_new_tree() -> None:
 def test_find_base_takes_the_last_artifact_with_the_id_and_its_later_diffs() -> None:
     first = write_artifact({"component": deck(2), "error": None}, "slides", "other", 1)
     mine = write_artifact({"component": deck(3), "error": None}, "slides", "mine", 4)
-    diff = '<artifact_diff>[{&quot;op&quot;:&quot;remove&quot;,&quot;id&quot;:&quot;s1&quot;}]</artifact_diff>'
-    message = f"<content thesys=\"true\">hi</content>{mine}{first}{diff} The deck is ready."
+    diff = (
+        "<artifact_diff>[{&quot;op&quot;:&quot;remove&quot;,&quot;id&quot;:&quot;s1&quot;}]</artifact_diff>"
+    )
+    message = f'<content thesys="true">hi</content>{mine}{first}{diff} The deck is ready.'
     base = find_base(message, "slides", "mine")
     assert base is not None and base.format == "v1" and base.version == 4
     assert base.tree is not None and ids(base.tree) == ["s2", "s3"]
@@ -236,9 +245,12 @@ def test_offline_v1_edits(edit_format: str) -> None:
     cases = {
         "Remove slide 3": lambda t: ids(t) == [i for i in ids(base.tree) if i != "s3"],
         "Please delete the last slide.": lambda t: len(ids(t)) == count - 1,
-        'Rename the title to "Board review"': lambda t: t["props"]["slides"][0]["props"]["title"] == "Board review",
-        "Add a slide about competitors: Acme 30%, Globex 25%, Initech 20%": lambda t: ids(t)[-1] == f"s{count + 1}"
-        and "Initech" in json.dumps(t["props"]["slides"][-1]),
+        'Rename the title to "Board review"': lambda t: (
+            t["props"]["slides"][0]["props"]["title"] == "Board review"
+        ),
+        "Add a slide about competitors: Acme 30%, Globex 25%, Initech 20%": lambda t: (
+            ids(t)[-1] == f"s{count + 1}" and "Initech" in json.dumps(t["props"]["slides"][-1])
+        ),
     }
     for instruction, expected in cases.items():
         out = "".join(offline_edit(spec, base, instruction))
@@ -271,7 +283,8 @@ def test_offline_v2_edits_are_patches_that_merge_into_valid_programs() -> None:
 
 
 @pytest.mark.parametrize(
-    "instruction", ["Make slide 2 about European revenue.", "Add a slide about competitors", "remove slide 40"]
+    "instruction",
+    ["Make slide 2 about European revenue.", "Add a slide about competitors", "remove slide 40"],
 )
 def test_offline_edits_the_rules_cannot_settle_say_what_they_can(instruction: str) -> None:
     spec = Spec("slides", "v2", "a")
@@ -291,7 +304,9 @@ def test_fit_shortens_text_cuts_lists_and_drops_what_cannot_fit() -> None:
     chart = {"component": "BarChartV2", "props": {"chartData": {"data": {"labels": ["a"], "series": []}}}}
     node = {"component": "ChartWithContext", "props": {"title": long_title, "chart": chart}}
     fitted = fit(node, library)
-    assert fitted is not None and len(fitted["props"]["title"]) <= 36 and fitted["props"]["title"].endswith("…")
+    assert (
+        fitted is not None and len(fitted["props"]["title"]) <= 36 and fitted["props"]["title"].endswith("…")
+    )
     items = [{"title": f"t{i}", "description": "d"} for i in range(9)]
     fitted = fit({"component": "KeyInfoWithTitle", "props": {"title": "x", "infoItems": items}}, library)
     assert fitted is not None and len(fitted["props"]["infoItems"]) == 6
@@ -318,7 +333,7 @@ def test_model_v1_lines_are_repaired_and_streamed_item_by_item() -> None:
         {"template": "Title", "props": {"title": "Growth plan"}},
         {"template": "Nope", "props": {}},
         {"template": "Content", "props": {"title": "Steps", "children": [
-            {"component": "List", "props": {"variant": "number", "items": [{"title": "Hire"}, {"title": "Open"}]}},
+            {"component": "List", "props": {"variant": "number", "items": [{"title": "Hire"}, {"title": "Open"}]}},  # noqa: E501
             {"component": "TextContent", "props": {"textMarkdown": "[bad](javascript:alert(1))"}}]}},
     ]  # fmt: skip
     text = "```jsonl\n" + "\n".join(json.dumps(line) for line in lines) + "\nnot json\n```"
@@ -329,7 +344,7 @@ def test_model_v1_lines_are_repaired_and_streamed_item_by_item() -> None:
     assert ids(root_) == ["s1", "s2"] and "javascript" not in "".join(chunks)
     whole = ModelGeneration(Spec("report", "v1", "g2"), "Create a report")
     doc = {"component": {"component": "Report", "props": {"metadata": {"title": {"text": "R"}}, "pages": [
-        {"id": "x", "template": "ContentPage", "props": {"children": [{"component": "TextContent", "props": {"textMarkdown": "hi"}}]}}]}}}  # fmt: skip
+        {"id": "x", "template": "ContentPage", "props": {"children": [{"component": "TextContent", "props": {"textMarkdown": "hi"}}]}}]}}}  # fmt: skip  # noqa: E501
     envelope = check_v1_stream(run(whole, json.dumps(doc, indent=1)))
     assert envelope["component"]["props"]["pages"][0]["id"] == "p1" and envelope["error"] is None
 
@@ -362,7 +377,11 @@ def test_model_edits_validate_ops_and_merge_patches() -> None:
     ops = [
         {"op": "remove", "id": "s2"},
         {"op": "remove", "id": "s99"},
-        {"op": "replace", "id": "s3", "value": {"id": "s3", "template": "Text", "props": {"text": "Changed"}}},
+        {
+            "op": "replace",
+            "id": "s3",
+            "value": {"id": "s3", "template": "Text", "props": {"text": "Changed"}},
+        },
     ]
     job = ModelEdit(spec, base)
     out = "".join(run(job, "\n".join(json.dumps(op) for op in ops)))

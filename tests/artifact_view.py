@@ -1,7 +1,7 @@
-"""A client's view of a streamed `<artifact>` (artifacts-and-visualize.md §2.7), independent of genui's reader:
-find the element, entity-decode its body, close the JSON prefix the way a client does (clientview.close_json)
-and validate the whole tree with jsonschema against the declared artifact schema. v2 programs are checked with
-genui's OpenUI validator (tests/node/openui checks the same with lang-core)."""
+"""A client's view of a streamed `<artifact>` (artifacts-and-visualize.md §2.7), independent of genui's
+reader: find the element, entity-decode its body, close the JSON prefix the way a client does
+(clientview.close_json) and validate the whole tree with jsonschema against the declared artifact schema. v2
+programs are checked with genui's OpenUI validator (tests/node/openui checks the same with lang-core)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from clientview import close_json
 from genui.ui import openui
 from genui.ui.artifacts import viewer_library
 from genui.ui.artifacts.v1 import json_schema
+from ui.clientview import close_json
 
 _OPEN = re.compile(r'<artifact type="(slides|report)" id="([^"]*)" version="(\d+)">')
 _ENTITY = re.compile(r"&(?:amp|lt|gt|quot|#39|#x27|apos);")
@@ -47,7 +47,7 @@ def artifact_tree(prefix: str) -> dict[str, Any] | None:
 
 
 def check_v1_stream(chunks: list[str]) -> dict[str, Any]:
-    """Every prefix at a chunk boundary shows a valid tree, and items only grow; returns the final envelope."""
+    """Every prefix at a chunk boundary shows a valid tree and items only grow; returns the final envelope."""
     text = ""
     shown = -1
     envelope: dict[str, Any] | None = None

@@ -44,6 +44,12 @@ def render_result(c1_text: str, *, partial: bool = False, fallback: str | None =
         return RenderResult(f'<div class="gu-message">{html}</div>', bool(html))
     parts = parse_c1(c1_text, partial=partial).parts
     artifacts = dict(ArtifactThread().render_parts(parts, partial))  # diffs applied in place
+    fallback_artifacts = (
+        [html for _, html in ArtifactThread().render_parts(parse_c1(fallback, partial=True).parts, True)]
+        if partial and fallback
+        else []
+    )
+    artifact_index = 0
     prefix = "gu" + hashlib.sha1(c1_text.encode("utf-8", "replace")).hexdigest()[:8]
     renderer = TreeRenderer(prefix)
     fallback_trees = _valid_trees(fallback) if fallback else []
@@ -71,8 +77,14 @@ def render_result(c1_text: str, *, partial: bool = False, fallback: str | None =
             elif not partial:
                 out.append(f'<div class="gu-note" role="note">{COULD_NOT_RENDER}</div>')
             content_index += 1
+        elif part.kind == "artifact" and index not in artifacts:
+            valid = False  # a prefix cut where a client reads nothing: the last valid text's artifact
+            if artifact_index < len(fallback_artifacts):
+                out.append(fallback_artifacts[artifact_index])
+            artifact_index += 1
         elif part.kind in ("artifact", "artifact_diff"):
             out.append(artifacts.get(index, ""))
+            artifact_index += part.kind == "artifact"
         # `context` holds client state (form values); nothing to show
     busy = ' aria-busy="true"' if partial else ""
     return RenderResult(f'<div class="gu-message"{busy}>{"".join(out)}</div>', valid)

@@ -17,7 +17,10 @@ from genui.ui.c1 import write_artifact, write_artifact_diff
 from genui.web import render_html, render_result
 from genui.web.artifacts import ArtifactThread, artifact_document
 
-MATERIAL = "Make slides\n\n# Plan\n\n## Steps\n\n- Hire\n- Open Berlin\n\n## Numbers\n\n| Year | Sales |\n|---|---|\n| 2024 | 10 |\n| 2025 | 14 |\n"
+MATERIAL = (
+    "Make slides\n\n# Plan\n\n## Steps\n\n- Hire\n- Open Berlin\n\n"
+    "## Numbers\n\n| Year | Sales |\n|---|---|\n| 2024 | 10 |\n| 2025 | 14 |\n"
+)
 
 
 class Tags(HTMLParser):
@@ -43,7 +46,7 @@ def slides(*titles: str) -> dict:
     items = [
         {"id": f"s{i}", "template": "Text", "props": {"title": t, "text": f"about {t}"}}
         for i, t in enumerate(titles, 1)
-    ]  # noqa: E501
+    ]
     return {"component": root("slides", "Deck", items), "error": None}
 
 
@@ -70,7 +73,7 @@ def test_a_diff_in_the_same_message_is_applied_in_place() -> None:
             "id": "s2",
             "value": {"id": "s2", "template": "Text", "props": {"title": "Deux", "text": "new"}},
         }
-    ]  # noqa: E501
+    ]
     html = render_html(base + write_artifact_diff(ops))
     assert frame_ids(html) == ["s1", "s2", "s3"] and "Deux" in html and ">Two<" not in html
     assert html.count('class="gu-artifact-card"') == 1
@@ -120,7 +123,7 @@ def test_hostile_artifacts_are_escaped_and_their_urls_refused() -> None:
         "image": {"src": "javascript:alert(4)", "alt": "pic"}}}]  # fmt: skip
     html = render_html(
         write_artifact({"component": root("slides", "<b>x</b>", items), "error": None}, "slides", '"><x', 1)
-    )  # noqa: E501
+    )
     for tag, attrs in tags(html):
         assert tag not in ("script", "img") or "javascript" not in str(attrs.get("src"))
         assert not any(name.startswith("on") for name in attrs)

@@ -80,7 +80,7 @@ def page(browser: Browser) -> Iterator[Page]:
         lambda r: (
             errors.append(f"network: {r.url}") if not r.url.startswith(("file:", "data:", "about:")) else None
         ),
-    )  # noqa: E501
+    )
     yield p
     context.close()
     assert not errors, errors
@@ -184,7 +184,7 @@ def test_an_edit_is_applied_in_place_on_the_slide_shown(page: Page, tmp_path: Pa
     assert "Revenue by quarter" in page.locator(".gu-slide-frame.gu-current").inner_text()
     edit = write_artifact_diff([
         {"op": "replace", "id": "s3", "value": {"id": "s3", "template": "Text",
-                                               "props": {"title": "Revenue, revised", "text": "Q4 was **$4.2M**."}}},
+                                               "props": {"title": "Revenue, revised", "text": "Q4 was **$4.2M**."}}},  # noqa: E501
         {"op": "remove", "id": "s5"},
     ])  # fmt: skip
     thread = ArtifactThread(full=True)

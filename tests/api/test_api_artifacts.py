@@ -278,6 +278,9 @@ def test_bad_key_and_models_listing(offline: LiveServer) -> None:
                                     metadata=thesys(id="a", c1_artifact_type="slides"))  # fmt: skip
     ids = [m.id for m in OpenAI(base_url=offline.url + "/v1", api_key=offline.key).models.list()]
     assert ids.count("c1/artifact/v-20251230") == 1 and len(ids) == len(set(ids))
+    assert [m.id for m in artifact_client(offline).models.list()] == ["c1/artifact/v-20251230"]
+    embed = [m.id for m in OpenAI(base_url=offline.url + "/v1/embed", api_key=offline.key).models.list()]
+    assert "c1/artifact/v-20251230" not in embed  # not an embed model
     one = OpenAI(base_url=offline.url + "/v1", api_key=offline.key).models.retrieve("c1/artifact/v-20260130")
     assert one.id == "c1/artifact/v-20260130"
 

@@ -17,6 +17,42 @@ from genui.ui.artifacts import viewer_library
 from genui.ui.artifacts.v1 import json_schema
 from ui.clientview import close_json
 
+# A request with material of every kind the composer reads (the fast, browser and judge tests share it).
+Q4_MATERIAL = """Create a presentation about our Q4 results
+
+# Q4 review
+
+Revenue grew in every region.
+
+## Revenue by quarter
+
+| Quarter | Revenue | Cost |
+|---|---|---|
+| Q1 | $3.1M | $2.0M |
+| Q2 | $3.4M | $2.1M |
+| Q3 | $3.9M | $2.2M |
+| Q4 | $4.2M | $2.4M |
+
+## Highlights
+
+- Berlin office opened
+- Three new customers: Acme, Globex, Initech
+
+## Key numbers
+
+- Customers: 1,240
+- Churn: 2.1%
+- NPS: 61
+
+## Share by region
+
+- North: 40%
+- South: 35%
+- West: 25%
+
+## Outlook
+"""
+
 _OPEN = re.compile(r'<artifact type="(slides|report)" id="([^"]*)" version="(\d+)">')
 _ENTITY = re.compile(r"&(?:amp|lt|gt|quot|#39|#x27|apos);")
 

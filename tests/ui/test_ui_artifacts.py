@@ -9,7 +9,7 @@ import re
 import pytest
 from grounding import display_numbers, numbers
 
-from artifact_view import artifact_tree, check_v1_stream, check_v2_stream
+from artifact_view import Q4_MATERIAL, artifact_tree, check_v1_stream, check_v2_stream
 from genui.ui import openui
 from genui.ui.artifacts import (
     INVALID_ARTIFACT_DIFF,
@@ -35,40 +35,7 @@ from genui.ui.artifacts.v2 import fit, fits, shorten
 from genui.ui.artifacts.writer import V1Writer
 from genui.ui.c1 import parse_c1, write_artifact
 
-MATERIAL = """Create a presentation about our Q4 results
-
-# Q4 review
-
-Revenue grew in every region.
-
-## Revenue by quarter
-
-| Quarter | Revenue | Cost |
-|---|---|---|
-| Q1 | $3.1M | $2.0M |
-| Q2 | $3.4M | $2.1M |
-| Q3 | $3.9M | $2.2M |
-| Q4 | $4.2M | $2.4M |
-
-## Highlights
-
-- Berlin office opened
-- Three new customers: Acme, Globex, Initech
-
-## Key numbers
-
-- Customers: 1,240
-- Churn: 2.1%
-- NPS: 61
-
-## Share by region
-
-- North: 40%
-- South: 35%
-- West: 25%
-
-## Outlook
-"""
+MATERIAL = Q4_MATERIAL
 KINDS = ("slides", "report")
 
 

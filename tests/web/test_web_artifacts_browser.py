@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from pypdf import PdfReader
 
+from artifact_view import Q4_MATERIAL
 from genui.ui.artifacts import Spec, offline_generate
 from genui.ui.c1 import write_artifact_diff
 from genui.web import render_html
@@ -26,38 +27,7 @@ ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 SHOTS = Path(__file__).resolve().parent / "screenshots" / "artifacts"
-MATERIAL = """Create a presentation about the Q4 review
-
-# Q4 review
-
-Revenue grew in every region.
-
-## Revenue by quarter
-
-| Quarter | Revenue | Cost |
-|---|---|---|
-| Q1 | $3.1M | $2.0M |
-| Q2 | $3.4M | $2.1M |
-| Q3 | $3.9M | $2.2M |
-| Q4 | $4.2M | $2.4M |
-
-## Highlights
-
-- Berlin office opened
-- Three new customers: Acme, Globex, Initech
-
-## Key numbers
-
-- Customers: 1,240
-- Churn: 2.1%
-- NPS: 61
-
-## Share by region
-
-- North: 40%
-- South: 35%
-- West: 25%
-"""
+MATERIAL = Q4_MATERIAL
 
 
 @pytest.fixture(scope="module")
@@ -107,11 +77,11 @@ def test_report_pages_and_their_pdf(page: Page, tmp_path: Path) -> None:
     text = "".join(offline_generate(Spec("report", "v1", "r1"), MATERIAL.replace("presentation", "report")))
     open_document(page, tmp_path, artifact_document(text, title="Q4 report"), "report")
     pages = page.locator(".gu-report-page")
-    assert pages.count() == 5 and pages.nth(0).is_visible() and pages.nth(4).is_visible()
+    assert pages.count() == 6 and pages.nth(0).is_visible() and pages.nth(5).is_visible()
     assert page.locator(".gu-report-page svg").count() >= 2  # the line chart and the pie
     page.screenshot(path=str(SHOTS / "report.png"), full_page=True)
     printed = pdf_pages(page)
-    assert len(printed) == 5 and all(abs(w - 595.3) < 1 and abs(h - 841.9) < 1 for w, h in printed)  # A4
+    assert len(printed) == 6 and all(abs(w - 595.3) < 1 and abs(h - 841.9) < 1 for w, h in printed)  # A4
 
 
 @pytest.mark.parametrize("fmt", ["v1", "v2"])
@@ -120,7 +90,7 @@ def test_slides_one_at_a_time_with_keyboard_and_click(page: Page, tmp_path: Path
     open_document(page, tmp_path, artifact_document(text, title="Q4"), f"slides-{fmt}")
     frames = page.locator(".gu-slide-frame")
     total = frames.count()
-    assert total == 6 and current(page) == ("s1", f"1 / {total}")
+    assert total == 7 and current(page) == ("s1", f"1 / {total}")
     assert page.locator(".gu-slide-frame:visible").count() == 1
     box = frames.first.bounding_box()
     inner = page.locator(".gu-slide").first.bounding_box()
@@ -162,7 +132,7 @@ def test_chat_card_opens_the_deck_in_a_panel_that_escape_closes(page: Page, tmp_
     )
     open_document(page, tmp_path, html, "chat")
     card = page.locator(".gu-artifact-card")
-    assert card.is_visible() and "Q4 review" in card.inner_text() and "Slides" in (card.text_content() or "")
+    assert card.is_visible() and "Q4 results" in card.inner_text() and "Slides" in (card.text_content() or "")
     assert not page.locator("dialog.gu-artifact-panel").is_visible()
     page.screenshot(path=str(SHOTS / "chat-card.png"))
     page.click("[data-gu-artifact-view]")
@@ -191,8 +161,8 @@ def test_an_edit_is_applied_in_place_on_the_slide_shown(page: Page, tmp_path: Pa
     thread.render(base)
     edited = thread.render(edit)
     page.evaluate("html => window.genuiArtifacts.update(html)", edited)
-    assert current(page) == ("s3", "3 / 5")
+    assert current(page) == ("s3", "3 / 6")
     shown = page.locator(".gu-slide-frame.gu-current").inner_text()
     assert "Revenue, revised" in shown and "$4.2M" in shown
     page.screenshot(path=str(SHOTS / "edit-in-place.png"))
-    assert len(pdf_pages(page)) == 5
+    assert len(pdf_pages(page)) == 6

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from judge import Judge
 
+from artifact_view import Q4_MATERIAL
 from genui.ui.artifacts import (
     ModelGeneration,
     Spec,
@@ -23,39 +24,7 @@ from genui.ui.openui import merge_statements
 from genui.ui.openui.writer import string_literal
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
-MATERIAL = """Create a presentation about the Q4 review
-
-# Q4 review
-
-Revenue grew in every region.
-
-## Revenue by quarter
-
-| Quarter | Revenue | Cost | Staff | Offices | Clients |
-|---|---|---|---|---|---|
-| Q1 | $3.1M | $2.0M | 40 | 2 | 120 |
-| Q2 | $3.4M | $2.1M | 42 | 2 | 131 |
-| Q3 | $3.9M | $2.2M | 45 | 3 | 150 |
-
-## Highlights
-
-- Berlin office opened
-- Three new customers: Acme, Globex, Initech
-
-## Key numbers
-
-- Customers: 1,240
-- Churn: 2.1%
-- NPS: 61
-
-## Share by region
-
-- North: 40%
-- South: 35%
-- West: 25%
-
-> Note: figures are unaudited.
-"""
+MATERIAL = Q4_MATERIAL
 EXPORTED = {"slides": ("presentation", "Presentation"), "report": ("report", "Report")}
 
 
@@ -101,7 +70,7 @@ def test_offline_programs_and_every_prefix_pass_lang_core(judge: Judge, kind: st
     items = answer["root"]["props"]["slides" if kind == "slides" else "pages"]
     prefix = "s" if kind == "slides" else "p"
     assert [item["props"]["id"] for item in items] == [f"{prefix}{i}" for i in range(1, len(items) + 1)]
-    assert answer["root"]["props"]["title"] == "Q4 review"
+    assert answer["root"]["props"]["title"] == "Q4 results"
 
 
 @pytest.mark.parametrize("kind", ["slides", "report"])
@@ -139,3 +108,14 @@ def test_a_model_program_is_streamed_as_valid_prefixes(judge: Judge) -> None:
     out.append(job.finish())
     program = check_stream(judge, "slides", [piece for piece in out if piece])
     check_exported(judge, "slides", program)
+
+
+def test_wide_tables_and_notes_fit_the_report_library(judge: Judge) -> None:
+    wide = (
+        "Create a report on staffing\n\n## Staff\n\n| Quarter | Lead | Berlin | Paris | Rome | Oslo | Kyiv |\n"
+        "|---|---|---|---|---|---|---|\n| Q1 | Ada | 4 | 5 | 6 | 7 | 9 |\n| Q2 | Bo | 5 | 6 | 7 | 8 | 10 |\n\n"
+        "> Note: counts are heads, not FTE.\n"
+    )
+    program = check_stream(judge, "report", offline_generate(Spec("report", "v2", "w"), wide))
+    check_exported(judge, "report", program)
+    assert program.count("Table([Column(") == 2 and "Kyiv" in program and "counts are heads" in program

@@ -14,7 +14,7 @@ from typing import Any
 from ..openui import repair, validate
 from ..openui.merge import split_source
 from .v1 import ID_PREFIX
-from .v2 import ITEM_COMPONENTS, LIST_PROPS, fit, item_statement, root_statement, viewer_library
+from .v2 import ITEM_COMPONENTS, LIST_PROPS, fit, item_statement, plain, root_statement, viewer_library
 
 _ITEM_ID = re.compile(r"[a-z][a-z0-9_]{0,30}\Z")
 
@@ -48,14 +48,6 @@ class Deck:
         return f"{ID_PREFIX[self.kind]}{n}"
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def read_deck(program: str, kind: str) -> Deck | None:
     """The deck a program holds (repaired, within limits), or None when it holds no root."""
     library = viewer_library(kind)
@@ -71,7 +63,7 @@ def read_deck(program: str, kind: str) -> Deck | None:
     for item in props.get(LIST_PROPS[kind]) or []:
         if not isinstance(item, dict) or item.get("component") != ITEM_COMPONENTS[kind]:
             continue
-        content = fit(_plain(item["props"]["content"]), library, deck.changes)
+        content = fit(plain(item["props"]["content"]), library, deck.changes)
         if content is None:
             continue
         wanted = getattr(item, "statement_id", None) or str(item["props"].get("id", ""))

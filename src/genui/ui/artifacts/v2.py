@@ -212,14 +212,15 @@ def fit(node: Mapping[str, Any], library: Library, changes: list[str] | None = N
 
 def fits(node: Mapping[str, Any], library: Library) -> bool:
     """True when `fit` would change nothing."""
-    return bool(fit(node, library) == _plain(node))
+    return bool(fit(node, library) == plain(node))
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """JSON data without null-valued keys (materialized nodes keep skipped optionals as None)."""
     if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items() if v is not None}
+        return {k: plain(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 

@@ -112,8 +112,9 @@ def test_a_model_program_is_streamed_as_valid_prefixes(judge: Judge) -> None:
 
 def test_wide_tables_and_notes_fit_the_report_library(judge: Judge) -> None:
     wide = (
-        "Create a report on staffing\n\n## Staff\n\n| Quarter | Lead | Berlin | Paris | Rome | Oslo | Kyiv |\n"
-        "|---|---|---|---|---|---|---|\n| Q1 | Ada | 4 | 5 | 6 | 7 | 9 |\n| Q2 | Bo | 5 | 6 | 7 | 8 | 10 |\n\n"
+        "Create a report on staffing\n\n## Staff\n\n"
+        "| Quarter | Lead | Berlin | Paris | Rome | Oslo | Kyiv |\n|---|---|---|---|---|---|---|\n"
+        "| Q1 | Ada | 4 | 5 | 6 | 7 | 9 |\n| Q2 | Bo | 5 | 6 | 7 | 8 | 10 |\n\n"
         "> Note: counts are heads, not FTE.\n"
     )
     program = check_stream(judge, "report", offline_generate(Spec("report", "v2", "w"), wide))

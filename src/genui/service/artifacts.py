@@ -148,13 +148,21 @@ class ArtifactTurn(Turn):
         yield Finish(finish.reason if finish is not None and finish.reason == "length" else "stop")
 
 
-def _client_context(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The client's system turns (its steer: brand, audience) as system messages for the model."""
-    return [
+def _client_context(messages: list[dict[str, Any]], edit: bool) -> list[dict[str, Any]]:
+    """The client's system turns (its steer: brand, audience) as system messages, then the earlier user and
+    assistant turns as model-readable text (an edit's base turn is in the edit prompt already)."""
+    steer = [
         {"role": "system", "content": text_of(m.get("content"))}
         for m in messages
         if m.get("role") in ("system", "developer") and text_of(m.get("content")).strip()
     ]
+    earlier = messages[:-2] if edit else messages[:-1]
+    turns = [
+        {"role": m["role"], "content": to_model_text(text_of(m.get("content")), m["role"])}
+        for m in earlier
+        if m.get("role") in ("user", "assistant") and text_of(m.get("content")).strip()
+    ]
+    return steer + turns
 
 
 class ArtifactService:
@@ -193,7 +201,7 @@ class ArtifactService:
             system = edit_prompt(kind, base) if base else generation_prompt(kind, spec.format)
             prompt = [
                 {"role": "system", "content": system},
-                *_client_context(messages),
+                *_client_context(messages, base is not None),
                 {"role": "user", "content": request_text},
             ]
             job = ModelEdit(spec, base) if base else ModelGeneration(spec, request_text)

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from genui import __version__, telemetry
-from genui.api import admin, chat, conversations, docs, models, playground, repair, responses
+from genui.api import admin, artifacts, chat, conversations, docs, models, playground, repair, responses
 from genui.api.deps import LOCAL_ORG, AppState
 from genui.api.errors import install_error_handlers
 from genui.api.fastlane import FastLane
@@ -167,7 +167,7 @@ def create_api(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
-    for module in (chat, responses, conversations, models, admin, docs, repair):
+    for module in (chat, responses, conversations, models, admin, docs, repair, artifacts):
         app.include_router(module.router)
     app.include_router(playground.router_for(settings))
     install_openapi(app)

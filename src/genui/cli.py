@@ -324,11 +324,20 @@ def render(
         ),
     ],
     theme: Annotated[str, typer.Option(help="light or dark")] = "light",
+    then: Annotated[
+        list[Path] | None, typer.Option(help="Later messages of the thread: artifact edits applied in place.")
+    ] = None,
 ) -> None:
-    """Render a C1 Response (or an OpenUI Lang program) to a standalone HTML page on stdout."""
+    """Render a C1 Response (or an OpenUI Lang program) to a standalone HTML page on stdout (a report or slide
+    deck: the export file)."""
     from genui.web import render_page
+    from genui.web.artifacts import artifact_document, is_artifact_text
 
     text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
+    if then or "<artifact" in text or is_artifact_text(text):
+        thread = [text, *(path.read_text(encoding="utf-8") for path in then or [])]
+        sys.stdout.write(artifact_document(thread, title=file.name, theme=theme))
+        return
     sys.stdout.write(render_page(text, title=file.name, theme=theme))
 
 

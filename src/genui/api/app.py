@@ -14,6 +14,7 @@ from starlette.types import ASGIApp
 from genui import __version__, telemetry
 from genui.api import (
     admin,
+    artifacts,
     chat,
     conversations,
     conversations_root,
@@ -179,7 +180,7 @@ def create_api(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
-    for module in (chat, responses, conversations, models, admin, docs, repair):
+    for module in (chat, responses, conversations, models, admin, docs, repair, artifacts):
         app.include_router(module.router)
     # the Responses extras (compaction, WebSocket mode) and the Conversations API at the root (C1's client)
     for module in (responses_compact, responses_ws, conversations_root):

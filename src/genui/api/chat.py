@@ -54,6 +54,12 @@ async def create_chat_completion(request: Request) -> Response:
     req = check_chat_request(await read_body(request, ChatRequest))
     state = get_state(request)
     run = await state.chat.start(req, caller)
+    return await answer(request, req, run)
+
+
+async def answer(request: Request, req: ChatRequest, run: ChatRun) -> Response:
+    """A started run as the chat completion: an SSE stream or one JSON body (also /v1/artifact's framing)."""
+    state = get_state(request)
     note_run(request, run)
     completion_id = "chatcmpl-" + secrets.token_urlsafe(18)
     created = int(time.time())

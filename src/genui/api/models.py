@@ -1,4 +1,5 @@
-"""GET /v1/embed/models and /v1/models: the `c1-embed-latest` alias first, then every configured name."""
+"""GET /v1/embed/models and /v1/models: the `c1-embed-latest` alias first, then every configured name (and, in
+/v1/models, the artifact model); GET /v1/artifact/models: the artifact model."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from genui.api.openapi import AUTHED, READ, errors
 from genui.config import LATEST_ALIAS
 from genui.errors import ApiError
 from genui.service.accounting import Caller
+from genui.service.artifacts import ARTIFACT_MODEL, is_artifact_model
 
 router = APIRouter(tags=["models"])
 Who = Annotated[Caller, Depends(authenticate)]
@@ -28,12 +30,22 @@ async def list_models(request: Request, who: Who) -> Response:
     # registry.list() holds every configured model and the alias once; a stable sort puts the alias first
     listed = sorted(get_state(request).registry.list(), key=lambda m: m.name != LATEST_ALIAS)
     data = [_model(m.name, "genui" if m.name == LATEST_ALIAS else m.provider_name) for m in listed]
+    if not request.url.path.startswith("/v1/embed/"):  # the whole API's list holds /v1/artifact's model too
+        data.append(_model(ARTIFACT_MODEL, "genui"))
     return json_response({"object": "list", "data": data})
+
+
+@router.get("/v1/artifact/models", responses=errors(*AUTHED))
+async def list_artifact_models(who: Who) -> Response:
+    """The artifact endpoint's model (every `c1/artifact/v-<date>`, and configured names, are accepted)."""
+    return json_response({"object": "list", "data": [_model(ARTIFACT_MODEL, "genui")]})
 
 
 @router.get("/v1/embed/models/{model_id:path}", responses=errors(*READ))
 @router.get("/v1/models/{model_id:path}", include_in_schema=False)
 async def get_model(request: Request, model_id: str, who: Who) -> Response:
+    if is_artifact_model(model_id):
+        return json_response(_model(model_id, "genui"))
     try:
         resolved = get_state(request).registry.resolve(model_id)
     except ApiError:

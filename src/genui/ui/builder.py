@@ -629,7 +629,8 @@ class TreeBuilder:
             return
         # controls go first, as sanitize_markdown drops them: the held text is then what the sanitizer reads
         hold = self._hold = self._hold + strip_controls(text)
-        if len(hold) < _MAX_HOLD and _PLAIN_TICKS.match(hold) and not _pairs_ticks(hold) and "```" not in hold:
+        open_span = _PLAIN_TICKS.match(hold) and not _pairs_ticks(hold) and "```" not in hold
+        if len(hold) < _MAX_HOLD and open_span:
             return  # plain text in a code span still open: nothing to send before the span closes
         self._release(final=False)
 

@@ -22,8 +22,13 @@ class ThesysMetadata(BaseModel):
     c1_custom_actions: dict[str, dict[str, Any]] = Field(default_factory=dict, max_length=MAX_CUSTOM)
     c1_included_components: tuple[str, ...] = Field(default=(), max_length=64)
     c1_excluded_components: tuple[str, ...] = Field(default=(), max_length=64)
-    c1_artifact_type: Literal["slides", "report"] | None = None
-    id: str | None = Field(default=None, max_length=200)
+    # Artifacts (/v1/artifact): "c1app" is read so that the route can refuse it by name (not built yet).
+    c1_artifact_type: Literal["slides", "report", "c1app"] | None = None
+    id: str | None = Field(default=None, min_length=1, max_length=200)
+    is_edit: bool = False
+    # genui's option (docs/artifacts.md): "diff" = the client holds the base, answer a v1 edit with
+    # <artifact_diff> ops instead of the full artifact.
+    artifact_edit_format: Literal["full", "diff"] = "full"
 
     @field_validator("c1_custom_components", "c1_custom_actions")
     @classmethod

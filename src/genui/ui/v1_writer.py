@@ -180,6 +180,7 @@ class V1Writer:
         if not self._open:
             self._emit(self._child_prefix())  # no child came: an empty Card, still a valid tree
         if root_props or error is not None:
-            self._emit("]" + escape(_members(root_props) + '}},"error":' + dumps(error) + "}") + CONTENT_CLOSE)
+            end = _members(root_props) + '}},"error":' + dumps(error) + "}"
+            self._emit("]" + escape(end) + CONTENT_CLOSE)
         else:
             self._emit(_PLAIN_END)  # the usual end, escaped once

@@ -12,7 +12,7 @@ _TYPES = {
     ".css": "text/css; charset=utf-8",
     ".html": "text/html; charset=utf-8",
 }
-PUBLIC_ASSETS = ("genui.js", "genui.css", "playground.js", "playground.css")
+PUBLIC_ASSETS = ("genui.js", "genui.css", "playground.js", "playground.css", "artifacts.js", "artifacts.css")
 
 
 @dataclass(frozen=True)

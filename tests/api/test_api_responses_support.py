@@ -59,10 +59,11 @@ def check_resource(body: dict[str, Any]) -> ort.ResponseResource:
 
 
 def read_sse(response: httpx.Response) -> list[dict[str, Any]]:
-    """Parse a Responses stream strictly: `event:` is `data.type`, sequence numbers 0..N, ends in [DONE]."""
+    """Parse a Responses stream strictly: `event:` is `data.type`, sequence numbers 0..N, ends in [DONE].
+    Comment frames (`: keep-alive` while a model is slow) are skipped, as every SSE client does."""
     raw = response.read().decode()
     assert "\r" not in raw
-    frames = [f for f in raw.split("\n\n") if f]
+    frames = [f for f in raw.split("\n\n") if f and f != ": keep-alive"]
     assert frames[-1] == "data: [DONE]"
     events: list[dict[str, Any]] = []
     for frame in frames[:-1]:

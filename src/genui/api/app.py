@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from genui import __version__
-from genui.api import admin, chat, conversations, docs, models, playground, repair, responses
+from genui.api import admin, chat, conversations, docs, models, playground, repair, responses, visualize
 from genui.api.deps import LOCAL_ORG, AppState
 from genui.api.errors import install_error_handlers
 from genui.api.fastlane import FastLane
@@ -25,10 +25,10 @@ from genui.models.registry import ModelRegistry
 from genui.models.router import Router
 from genui.service.accounting import Accounting
 from genui.service.chat import ChatService
+from genui.service.compose import ComposeRunner
 from genui.service.conversations import ConversationService
 from genui.service.repair import RepairService
 from genui.service.responses import ResponseService
-from genui.service.turn import TurnRunner
 from genui.store import (
     ConversationRepository,
     Database,
@@ -52,7 +52,7 @@ async def build_state(settings: Settings) -> AppState:
         fallback_to_local=settings.rate_limit_fallback_local,
     )
     recorder = UsageRecorder(UsageRepository(db).record_many)
-    runner = TurnRunner(registry, router)
+    runner = ComposeRunner(registry, router)
     accounting = Accounting(limiter, recorder)
     conversations = ConversationRepository(db)
     state = AppState(
@@ -133,7 +133,7 @@ def create_api(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
-    for module in (chat, responses, conversations, models, admin, docs, repair):
+    for module in (chat, responses, conversations, models, admin, docs, repair, visualize):
         app.include_router(module.router)
     app.include_router(playground.router_for(settings))
     install_openapi(app)

@@ -1,0 +1,44 @@
+"""POST /v1/visualize/chat/completions (OpenAI SDKs with base_url `HOST/v1/visualize`): parse, run
+`VisualizeService`, frame the answer exactly as a chat completion (same auth, limits, usage, SSE, errors)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from genui.api.access import note_run
+from genui.api.body import read_body
+from genui.api.chat import _completion, _stream
+from genui.api.deps import authenticate, get_state
+from genui.api.errors import json_response
+from genui.api.openapi import MODEL_CALL, errors, json_body
+from genui.api.sse import EventStream
+from genui.service.accounting import Caller
+from genui.service.chat import ChatRequest
+from genui.service.visualize import VisualizeService
+
+router = APIRouter(tags=["visualize"])
+Who = Annotated[Caller, Depends(authenticate)]
+
+
+@router.post(
+    "/v1/visualize/chat/completions", openapi_extra=json_body(ChatRequest), responses=errors(*MODEL_CALL)
+)
+async def create_visualization(request: Request, caller: Who) -> Response:
+    """The conversation's last message (another model's answer, a tool's output, any text or data) as UI."""
+    req = await read_body(request, ChatRequest)
+    state = get_state(request)
+    run = await VisualizeService(state.chat.runner, state.accounting).start(req, caller)
+    note_run(request, run)
+    completion_id = "chatcmpl-" + secrets.token_urlsafe(18)
+    created = int(time.time())
+    if req.stream:
+        include_usage = bool(req.stream_options and req.stream_options.include_usage)
+        stream = _stream(run, completion_id, created, include_usage)
+        return EventStream(stream, keepalive=state.settings.stream_keepalive_seconds, headers=run.headers)
+    result = await run.complete()
+    return json_response(_completion(result, completion_id, created, run.model_name), headers=run.headers)

@@ -116,17 +116,14 @@ class Answer:
         return block
 
     def _keep(self, nodes: list[Node]) -> list[Node]:
-        """The nodes cleaned in the context of what was shown (an echo of earlier text counts); a node that
-        cleaning would take earlier nodes away for is cleaned alone (what was sent stays)."""
-        kept: list[Node] = []
-        for node in nodes:
-            children = clean(build.card([*self.shown, node]))["props"]["children"]
-            if children[: len(self.shown)] == self.shown:
-                new = children[len(self.shown) :]
-            else:
-                new = clean(build.card([node]))["props"]["children"]
-            self.shown.extend(new)
-            kept.extend(new)
+        """The nodes cleaned together and in the context of what was shown (an echo of earlier text is
+        caught), which stays as it was sent."""
+        if not nodes:
+            return []
+        shown = len(self.shown)
+        children = clean(build.card([*self.shown, *nodes]), shown=shown)["props"]["children"]
+        kept: list[Node] = children[shown:]
+        self.shown.extend(kept)
         return kept
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from .build import Node
 from .data import Block, Heading, Items
 from .text import LIST_BULLET
-from .visualize import NodeMaker, follow_ups, is_follow_up_lead, merged, read_blocks
+from .visualize import NodeMaker, follow_ups, is_follow_up_lead, markdown_blocks, merged
 
 _BLANK_THEN_TEXT = re.compile(r"\n[ \t]*\n(?=[ \t]*\S[^\n]*\n)")  # the next line whole: it tells what comes
 _HEADING_LINE = re.compile(r"^ {0,3}#{1,6}[ \t]+\S[^\n]*\n", re.MULTILINE)
@@ -52,13 +52,14 @@ class MarkdownStream:
         self.text = ""
         self.done = 0  # text before this offset is committed
         self.held: list[Block] = []
+        self.hint = ""  # the reader's hint at the end of the committed text (a pie's "share" above it)
 
     def feed(self, piece: str) -> list[Node]:
         self.text += piece
         cut = self._cut()
         if cut <= self.done:
             return []
-        blocks = read_blocks(self.text[self.done : cut])
+        blocks, self.hint = markdown_blocks(self.text[self.done : cut], self.hint)
         self.done = cut
         return self._commit(blocks, final=False)
 
@@ -66,7 +67,7 @@ class MarkdownStream:
         """The nodes of what is left (the last block, complete now that the text ended). `cut`: the writer
         was stopped mid-way, so a last line or sentence left unfinished is dropped."""
         rest = self.text[self.done :]
-        blocks = read_blocks(unfinished_dropped(rest) if cut else rest)
+        blocks, self.hint = markdown_blocks(unfinished_dropped(rest) if cut else rest, self.hint)
         self.done = len(self.text)
         return self._commit(blocks, final=True)
 

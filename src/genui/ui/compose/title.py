@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..quality import text_flags
 from .text import capitalized, clip
 
 _COMMAND = re.compile(
@@ -35,7 +36,8 @@ _KIND_AS = re.compile(rf"^(?:as|in|into)\s+(?:a|an|the)?\s*{_KIND}\b", re.IGNORE
 
 
 def title_of(lead: str) -> str | None:
-    """The request minus command words, articles and the kind of UI; None when nothing but those is left."""
+    """The request minus command words, articles and the kind of UI; None when nothing but those is left, or
+    only a catalog name ("Steps", "Stats")."""
     text = " ".join(lead.split()).strip(" .:;,!")
     if not text or "\n" in lead.strip():
         return None
@@ -56,4 +58,6 @@ def title_of(lead: str) -> str | None:
         text = text.rstrip("?")  # "What is photosynthesis?" -> "Photosynthesis"
     if not text or _KIND_ONLY.match(text) or not any(ch.isalpha() for ch in text):
         return None
+    if "catalog name" in text_flags(text):
+        return None  # "Numbered steps: ..." -> "Steps", a component's name: it would read as a placeholder
     return capitalized(clip(text, 120))

@@ -220,11 +220,12 @@ def _blockquote(inner: str, raw: str) -> Block:
     return Markdown(raw)
 
 
-def _markdown_blocks(text: str) -> list[Block]:
+def markdown_blocks(text: str, hint: str = "") -> tuple[list[Block], str]:
+    """The blocks of markdown text, and the hint at its end: the latest heading and prose after it (words
+    such as "share" or "breakdown" there make a run of `key: value` lines a pie); `hint` is the one before."""
     lines = text.split("\n")
     tokens = parser().parse(text)
     blocks: list[Block] = []
-    hint = ""  # the latest heading and prose: words such as "share" or "breakdown" pick a pie chart
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -253,7 +254,7 @@ def _markdown_blocks(text: str) -> list[Block]:
         i = end
         if len(blocks) > 4 * LIMITS.max_children:
             break
-    return blocks
+    return blocks, hint
 
 
 def _fence(token: Token, raw: str) -> list[Block]:
@@ -290,7 +291,7 @@ def _markdown(text: str) -> list[Block]:
     if len(text) > MAX_MATERIAL:
         cut = text.rfind("\n", 0, MAX_MATERIAL)
         text = text[: cut if cut > 0 else MAX_MATERIAL]
-    return follow_ups(_markdown_blocks(text)) if text.strip() else []
+    return follow_ups(markdown_blocks(text)[0]) if text.strip() else []
 
 
 def read_blocks(material: str) -> list[Block]:

@@ -313,7 +313,8 @@ def _edits(tree: dict[str, Any], shown: int) -> tuple[set[Path], set[Path], dict
     lines: dict[Path, set[int]] = {}
     leaves = {leaf.path: leaf for leaf in _leaves(tree)}
     for flag in check(tree):
-        if flag.path[:2] == ("props", "children") and len(flag.path) > 2 and flag.path[2] < shown:
+        index = flag.path[2] if flag.path[:2] == ("props", "children") and len(flag.path) > 2 else None
+        if isinstance(index, int) and index < shown:
             continue  # already sent: it stays as it is
         last = flag.path[-1]
         if isinstance(last, str) and last.startswith("line "):

@@ -143,7 +143,7 @@ class EmbeddedProvider:
                     return
                 if isinstance(item, BaseException):
                     raise item
-                assert isinstance(item, TextDelta | Usage | Finish)
+                assert isinstance(item, TextDelta | ToolCallDelta | Usage | Finish)
                 yield item
         finally:
             stop.set()

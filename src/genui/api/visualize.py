@@ -18,8 +18,8 @@ from genui.api.errors import json_response
 from genui.api.openapi import MODEL_CALL, errors, json_body
 from genui.api.sse import EventStream
 from genui.service.accounting import Caller
-from genui.service.chat import ChatRequest
-from genui.service.visualize import VisualizeService
+from genui.service.chat import ChatRequest, check_chat_request
+from genui.service.visualize import check_no_tools, visualize_service
 
 router = APIRouter(tags=["visualize"])
 Who = Annotated[Caller, Depends(authenticate)]
@@ -31,8 +31,10 @@ Who = Annotated[Caller, Depends(authenticate)]
 async def create_visualization(request: Request, caller: Who) -> Response:
     """The conversation's last message (another model's answer, a tool's output, any text or data) as UI."""
     req = await read_body(request, ChatRequest)
+    check_no_tools(req)
+    check_chat_request(req)
     state = get_state(request)
-    run = await VisualizeService(state.chat.runner, state.accounting).start(req, caller)
+    run = await visualize_service(state.chat).start(req, caller)
     note_run(request, run)
     completion_id = "chatcmpl-" + secrets.token_urlsafe(18)
     created = int(time.time())

@@ -9,13 +9,13 @@ Tools are refused: visualize presents, it does not act.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from genui.errors import ApiError
-from genui.service.accounting import Accounting, Caller
-from genui.service.chat import ChatRequest, ChatRun, check_chat_request, turn_request
+from genui.service.chat import ChatRequest, ChatService
 from genui.service.compose import ComposeTurn, Material, read_conversation, uses_compose
-from genui.service.turn import Turn, TurnRunner
+from genui.service.turn import Turn, TurnRequest, TurnRunner
 
 VISUALIZE_PROMPT = (
     "You are the presentation layer for another assistant. The last message is its answer (or a tool's "
@@ -63,23 +63,25 @@ def material_of(messages: list[dict[str, Any]]) -> Material:
     return Material(conversation.last_text, question)
 
 
-class VisualizeService:
-    def __init__(self, runner: TurnRunner, accounting: Accounting) -> None:
-        self.runner = runner
-        self.accounting = accounting
+class VisualizeRunner(TurnRunner):
+    """Starts /v1/visualize turns on the app's runner: the material shown as is for a model on the compose
+    pipeline, else the normal turn with the visualize prompt."""
 
-    async def start(self, req: ChatRequest, caller: Caller) -> ChatRun:
-        """Check, admit and start; every refusal raises ApiError here, before anything is sent."""
-        check_no_tools(req)
-        check_chat_request(req)
-        turn_req = turn_request(req, caller.org_id)
-        headers = await self.accounting.admit(caller, turn_req.messages)
-        resolved = self.runner.registry.resolve(turn_req.model)
-        turn: Turn
-        if uses_compose(resolved, self.runner.router):
-            base = await self.runner.start(turn_req)
-            turn = ComposeTurn(base, turn_req, material_of(turn_req.messages))
-        else:
-            turn_req.messages = visualize_messages(turn_req.messages)
-            turn = await self.runner.start(turn_req)
-        return ChatRun(self.accounting, caller, turn, headers)
+    def __init__(self, runner: TurnRunner) -> None:
+        super().__init__(runner.registry, runner.router)
+        self.runner = runner
+
+    async def start(self, req: TurnRequest) -> Turn:
+        resolved = self.registry.resolve(req.model)
+        if uses_compose(resolved, self.router):
+            return ComposeTurn(await self.runner.start(req), req, material_of(req.messages))
+        req.messages = visualize_messages(req.messages)
+        return await self.runner.start(req)
+
+
+def visualize_service(chat: ChatService) -> ChatService:
+    """The chat service (its admission, accounting and runs) starting visualize turns. Check the request with
+    `check_no_tools` first."""
+    service = copy.copy(chat)  # every part the chat service holds, whatever they are, with another runner
+    service.runner = VisualizeRunner(chat.runner)
+    return service

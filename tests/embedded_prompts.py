@@ -7,6 +7,35 @@ Each prompt names the kind of UI it asks for and the values it gives, which the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from genui.ui import Catalog
+from genui.ui.c1 import parse_c1
+
+# A chat-format function tool the embedded tests call.
+WEATHER_TOOL: dict[str, Any] = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Get the current weather for a location",
+        "parameters": {
+            "type": "object",
+            "properties": {"location": {"type": "string"}, "unit": {"enum": ["celsius", "fahrenheit"]}},
+            "required": ["location", "unit"],
+        },
+    },
+}
+
+
+def valid_tree(c1_text: str | None) -> dict[str, Any]:
+    """The Card of a C1 answer, checked: a v1 envelope without error, valid for the default catalog."""
+    assert c1_text is not None
+    envelope = parse_c1(c1_text).content
+    assert isinstance(envelope, dict) and envelope["error"] is None, c1_text
+    tree: dict[str, Any] = envelope["component"]
+    assert tree["component"] == "Card" and Catalog.default().repair_tree(tree) == tree, c1_text
+    return tree
+
 
 # The components that show each kind of answer.
 KIND_COMPONENTS: dict[str, frozenset[str]] = {

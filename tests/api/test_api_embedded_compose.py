@@ -16,11 +16,9 @@ import httpx
 import pytest
 from openai import OpenAI
 
-from embedded_prompts import KIND_COMPONENTS, PROMPTS, Prompt
+from embedded_prompts import KIND_COMPONENTS, PROMPTS, WEATHER_TOOL, Prompt, valid_tree
 from genui.config import EMBEDDED_MODEL, Settings
 from genui.models.config import ModelConfig, ProviderConfig
-from genui.ui import Catalog
-from genui.ui.c1 import parse_c1
 from genui.ui.quality import check
 from support import LiveServer, ServerThread, create_key, free_port
 from ui.grounding import display_numbers, display_strings
@@ -40,7 +38,7 @@ SAMPLE = [  # the start of each prompt
     "Give me an overview of these stats: users: 1,204; revenue: $48,300; churn: 2.1%",
     "Summarize: The meeting moved to Thursday",
 ]
-WEATHER_TOOL = {
+RESPONSES_WEATHER_TOOL = {  # the compliance suite's tool, in the Responses shape
     "type": "function",
     "name": "get_weather",
     "description": "Get the current weather for a location",
@@ -78,15 +76,6 @@ def client(server: LiveServer) -> OpenAI:
     return OpenAI(base_url=server.embed_url, api_key=server.key, max_retries=0, timeout=120)
 
 
-def tree_of(text: str | None) -> dict[str, Any]:
-    assert text is not None
-    envelope = parse_c1(text).content
-    assert isinstance(envelope, dict) and envelope["error"] is None, text
-    tree: dict[str, Any] = envelope["component"]
-    assert Catalog.default().repair_tree(tree) == tree
-    return tree
-
-
 def components(node: Any) -> set[str]:
     if isinstance(node, dict):
         own = {node["component"]} if isinstance(node.get("component"), str) else set()
@@ -117,7 +106,7 @@ def test_a_sample_of_the_benchmark_prompts_through_the_server(embedded: LiveServ
             model=EMBEDDED_MODEL, stream=True, messages=[{"role": "user", "content": text}]
         )
         answer = "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
-        tree = tree_of(answer)
+        tree = valid_tree(answer)
         assert tree["props"]["children"], text
         assert check(tree) == [], (text, check(tree))
         assert [v for v in prompt.values if not shows(tree, v)] == [], text
@@ -137,7 +126,7 @@ def test_the_open_responses_tool_calling_scenario(embedded: LiveServer) -> None:
         "input": [
             {"type": "message", "role": "user", "content": "What's the weather like in San Francisco?"}
         ],
-        "tools": [WEATHER_TOOL],
+        "tools": [RESPONSES_WEATHER_TOOL],
     }
     response = httpx.post(
         embedded.url + "/v1/responses",
@@ -156,7 +145,7 @@ def test_the_open_responses_tool_calling_scenario(embedded: LiveServer) -> None:
 @pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_a_streamed_chat_tool_call_and_then_its_result_as_ui(embedded: LiveServer) -> None:
-    tool = {"type": "function", "function": {k: v for k, v in WEATHER_TOOL.items() if k != "type"}}
+    tool = WEATHER_TOOL
     messages: list[Any] = [{"role": "user", "content": "What's the weather in Paris?"}]
     stream = client(embedded).chat.completions.create(
         model=EMBEDDED_MODEL,
@@ -185,7 +174,7 @@ def test_a_streamed_chat_tool_call_and_then_its_result_as_ui(embedded: LiveServe
         messages=messages,
         tools=[tool],  # type: ignore[list-item]
     )
-    tree = tree_of(completion.choices[0].message.content)
+    tree = valid_tree(completion.choices[0].message.content)
     assert all(shows(tree, str(v)) for v in result.values())
 
 
@@ -231,7 +220,7 @@ def test_a_clean_venv_install_of_the_embedded_extra_answers_a_ui_prompt(tmp_path
         answer = httpx.post(url + "/v1/embed/chat/completions", json=body, timeout=120)
         assert answer.status_code == 200, answer.text
         completion = answer.json()
-        tree = tree_of(completion["choices"][0]["message"]["content"])
+        tree = valid_tree(completion["choices"][0]["message"]["content"])
         assert "TextContent" in components(tree) and check(tree) == []
         assert completion["usage"]["completion_tokens"] > 0  # the packaged weights wrote it
     finally:

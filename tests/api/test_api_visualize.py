@@ -13,12 +13,12 @@ import openai
 import pytest
 from openai import OpenAI
 
+from embedded_prompts import valid_tree
 from fakes.upstream import ScriptedUpstream, Step
 from genui.config import EMBEDDED_MODEL
 from genui.models.config import ModelConfig, ProviderConfig
 from genui.service.visualize import MATERIAL_LEAD, VISUALIZE_PROMPT
-from genui.ui import Catalog
-from genui.ui.c1 import parse_c1, write_content, write_thinkitem
+from genui.ui.c1 import write_content, write_thinkitem
 from support import FAKE_MODEL, LiveServer
 from ui.grounding import display_numbers, display_strings, ungrounded
 
@@ -55,15 +55,6 @@ def offline(make_server: Callable[..., LiveServer]) -> LiveServer:
 
 def client(server: LiveServer, key: str | None = None) -> OpenAI:
     return OpenAI(base_url=server.url + "/v1/visualize", api_key=key or server.key, max_retries=0, timeout=20)
-
-
-def card(text: str | None) -> dict[str, Any]:
-    assert text is not None
-    envelope = parse_c1(text).content
-    assert isinstance(envelope, dict) and envelope["error"] is None, text
-    tree: dict[str, Any] = envelope["component"]
-    assert Catalog.default().repair_tree(tree) == tree
-    return tree
 
 
 def names(tree: dict[str, Any]) -> list[str]:
@@ -103,7 +94,7 @@ def test_empty_tools_and_tool_choice_none_are_accepted(offline: LiveServer) -> N
     for extra in ({"tools": []}, {"tool_choice": "none"}):
         response = post(offline, {**body, **extra})
         assert response.status_code == 200, response.text
-        assert names(card(response.json()["choices"][0]["message"]["content"]))
+        assert names(valid_tree(response.json()["choices"][0]["message"]["content"]))
 
 
 def test_no_key_is_refused(offline: LiveServer) -> None:
@@ -138,7 +129,7 @@ def test_the_material_of_any_role_becomes_ui_showing_only_what_it_says(
     offline: LiveServer, messages: list[dict[str, Any]]
 ) -> None:
     completion = client(offline).chat.completions.create(model=EMBEDDED_MODEL, messages=messages)  # type: ignore[arg-type]
-    tree = card(completion.choices[0].message.content)
+    tree = valid_tree(completion.choices[0].message.content)
     assert names(tree) == ["Header", "TextContent", "LineChartV2", "TextContent", "List", "CalloutV2"]
     source = "\n".join(m.get("content") or "" for m in messages)
     assert ungrounded(tree, source) == []
@@ -170,7 +161,7 @@ def test_data_material_is_shown_with_its_values(
     completion = client(offline).chat.completions.create(
         model=EMBEDDED_MODEL, messages=[{"role": "user", "content": material}]
     )
-    tree = card(completion.choices[0].message.content)
+    tree = valid_tree(completion.choices[0].message.content)
     assert ungrounded(tree, material) == []
     shown = set(display_strings(tree)) | {f"{n:g}" for n in display_numbers(tree)}
     assert [v for v in values if v not in shown] == []
@@ -193,7 +184,7 @@ def test_a_c1_answer_as_material_is_shown_without_its_wrappers(offline: LiveServ
     completion = client(offline).chat.completions.create(
         model=EMBEDDED_MODEL, messages=[{"role": "assistant", "content": c1}]
     )
-    tree = card(completion.choices[0].message.content)
+    tree = valid_tree(completion.choices[0].message.content)
     assert names(tree) == ["Header", "List"]
     assert tree["props"]["children"][1]["props"]["items"] == [{"title": "Ana", "subtitle": "design"}]
     assert "Thinking" not in json.dumps(tree)
@@ -208,7 +199,7 @@ def test_streaming_is_the_chat_completions_sse(offline: LiveServer) -> None:
     )
     chunks = list(stream)
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
-    assert names(card(text))[0] == "Header"
+    assert names(valid_tree(text))[0] == "Header"
     assert chunks[-1].usage is not None and chunks[-1].usage.total_tokens > 0
     assert [c.choices[0].finish_reason for c in chunks if c.choices][-1] == "stop"
 
@@ -227,7 +218,7 @@ def test_a_configured_model_is_asked_to_re_express_only_the_material(
         {"role": "assistant", "content": MATERIAL},
     ]
     completion = client(server).chat.completions.create(model=FAKE_MODEL, messages=messages)  # type: ignore[arg-type]
-    assert names(card(completion.choices[0].message.content)) == ["Header"]
+    assert names(valid_tree(completion.choices[0].message.content)) == ["Header"]
     (request,) = scripted_upstream.requests
     sent = request["messages"]
     assert any(m["role"] == "system" and m["content"] == VISUALIZE_PROMPT for m in sent)

@@ -10,6 +10,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from embedded_prompts import WEATHER_TOOL
 from genui.models import embedded
 from genui.models.base import Finish, ModelEvent, ModelRequest, TextDelta, ToolCallDelta, UpstreamError, Usage
 from genui.models.config import ProviderConfig
@@ -150,20 +151,6 @@ def test_threads_default_to_half_the_cpus(monkeypatch: pytest.MonkeyPatch) -> No
         assert embedded.default_threads() == threads
 
 
-WEATHER = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "description": "Get the current weather for a location",
-        "parameters": {
-            "type": "object",
-            "properties": {"location": {"type": "string"}, "unit": {"enum": ["celsius", "fahrenheit"]}},
-            "required": ["location", "unit"],
-        },
-    },
-}
-
-
 @pytest.mark.slow
 @pytest.mark.timeout(120)
 async def test_plain_text_is_written_freely(provider: EmbeddedProvider) -> None:
@@ -193,7 +180,7 @@ async def test_a_forced_tool_choice_is_a_call_whose_arguments_fit_the_schema(
             {"role": "system", "content": SYSTEM},
             {"role": "user", "content": "Weather in Oslo, in celsius?"},
         ],
-        tools=[WEATHER],
+        tools=[WEATHER_TOOL],
         tool_choice=choice,
         json_schema=SCHEMA,
     )
@@ -202,7 +189,7 @@ async def test_a_forced_tool_choice_is_a_call_whose_arguments_fit_the_schema(
     assert calls[0].name == "get_weather" and calls[0].id and calls[0].index == 0
     assert not any(isinstance(e, TextDelta) for e in events)
     arguments = json.loads("".join(c.arguments for c in calls))
-    jsonschema.validate(arguments, WEATHER["function"]["parameters"])  # type: ignore[index]
+    jsonschema.validate(arguments, WEATHER_TOOL["function"]["parameters"])  # type: ignore[index]
     assert "Oslo" in arguments["location"]
     assert events[-1] == Finish("tool_calls")
 
@@ -211,7 +198,7 @@ async def test_a_forced_tool_choice_is_a_call_whose_arguments_fit_the_schema(
 @pytest.mark.timeout(120)
 async def test_under_auto_the_model_never_decides_to_call(provider: EmbeddedProvider) -> None:
     auto = request("Weather in Oslo?")
-    auto.tools, auto.tool_choice = [WEATHER], "auto"
+    auto.tools, auto.tool_choice = [WEATHER_TOOL], "auto"
     events = [e async for e in provider.stream("m", auto)]
     assert not any(isinstance(e, ToolCallDelta) for e in events)
     assert json.loads("".join(e.text for e in events if isinstance(e, TextDelta)))["component"] == "Card"

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from embedded_prompts import WEATHER_TOOL, valid_tree
 from fakes.upstream import ScriptedUpstream, Step
 from genui.models.base import Finish, ToolCallDelta, Usage
 from genui.models.config import ModelConfig, ProviderConfig
@@ -19,23 +20,10 @@ from genui.models.router import Router
 from genui.service import compose as compose_module
 from genui.service.compose import ComposeRunner, ComposeTurn, uses_compose
 from genui.service.turn import TextOut, Turn, TurnEvent, TurnRequest
-from genui.ui import Catalog
-from genui.ui.c1 import parse_c1
 from genui.ui.compose.answer import OFFLINE_FALLBACK
 from support import FAKE_MODEL, upstream_settings
 
-WEATHER = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "description": "Get the current weather for a location",
-        "parameters": {
-            "type": "object",
-            "properties": {"location": {"type": "string"}},
-            "required": ["location"],
-        },
-    },
-}
+WEATHER = WEATHER_TOOL
 
 
 @pytest.fixture
@@ -71,12 +59,8 @@ async def run(
 
 
 def shown(events: list[TurnEvent]) -> list[dict[str, Any]]:
-    text = "".join(e.text for e in events if isinstance(e, TextOut))
-    envelope = parse_c1(text).content
-    assert envelope is not None and envelope["error"] is None, text
-    card = envelope["component"]
-    assert Catalog.default().repair_tree(card) == card
-    children: list[dict[str, Any]] = card["props"]["children"]
+    tree = valid_tree("".join(e.text for e in events if isinstance(e, TextOut)))
+    children: list[dict[str, Any]] = tree["props"]["children"]
     return children
 
 

@@ -235,3 +235,31 @@ async def test_a_direct_model_gets_a_plain_turn(tmp_path: Path, scripted_upstrea
     )
     assert type(turn) is Turn
     await router.aclose()
+
+
+async def test_earlier_turns_are_the_models_context(
+    runner: ComposeRunner, scripted_upstream: ScriptedUpstream
+) -> None:
+    scripted_upstream.push(Step(text="Your name is Alice."))
+    messages = [
+        {"role": "system", "content": "Be nice."},
+        {"role": "user", "content": "My name is Alice."},
+        {"role": "assistant", "content": "Hello Alice!"},
+        {"role": "user", "content": "What is my name?"},
+    ]
+    events, _ = await run(runner, messages)
+    sent = scripted_upstream.requests[0]["messages"]
+    assert sent[1:] == [
+        {"role": "user", "content": "My name is Alice."},
+        {"role": "assistant", "content": "Hello Alice!"},
+        {"role": "user", "content": "Answer in two or three short sentences: What is my name?"},
+    ]
+    assert shown(events)[-1]["props"]["textMarkdown"] == "Your name is Alice."
+
+
+async def test_nothing_asked_makes_no_model_call(
+    runner: ComposeRunner, scripted_upstream: ScriptedUpstream
+) -> None:
+    events, _ = await run(runner, [{"role": "system", "content": "Be nice."}])
+    assert scripted_upstream.requests == []
+    assert shown(events) == [{"component": "TextContent", "props": {"textMarkdown": OFFLINE_FALLBACK}}]

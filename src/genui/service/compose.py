@@ -45,6 +45,10 @@ WRITE_SECONDS = 3.5
 # Token caps of the markdown answers: two or three sentences, a list of short lines.
 WRITE_TOKENS = {"text": 90, "list": 110, "summary": 110, "table": 120}
 SYSTEM_PROMPT = "You are a helpful assistant. Answer briefly, in plain markdown."
+# Earlier turns the model sees before the prompt (the latest ones, each cut to its end): enough for "my name
+# is Alice" two turns back, while the prompt stays short for a small model.
+CONTEXT_TURNS = 4
+CONTEXT_CHARS = 400
 _CARD_OPEN = '{"component":"Card","props":{"children":['
 
 
@@ -83,11 +87,13 @@ class Material:
 
 @dataclass
 class Conversation:
-    """The messages as text (C1 answers as markdown): the latest user turn, the turns before it, and the last
-    turn (the material when it is a tool's result)."""
+    """The messages as text (C1 answers as markdown): the latest user turn, the other turns (data they hold
+    may be what the question points to), the user and assistant turns before the question (the model's
+    context), and the last turn (the material when it is a tool's result)."""
 
     question: str = ""
     history: list[str] = field(default_factory=list)
+    context: list[dict[str, str]] = field(default_factory=list)
     last_role: str = ""
     last_text: str = ""
 
@@ -107,6 +113,11 @@ def read_conversation(messages: list[dict[str, Any]]) -> Conversation:
         found.question = turns[asked][1]
         found.history = [text for _, text in turns[:asked] if text.strip()]
         found.history += [text for _, text in turns[asked + 1 :] if text.strip()]  # results since the ask
+        found.context = [
+            {"role": role, "content": text[-CONTEXT_CHARS:]}
+            for role, text in turns[:asked][-CONTEXT_TURNS:]
+            if role in ("user", "assistant") and text.strip()
+        ]
     return found
 
 
@@ -161,7 +172,12 @@ class ComposeTurn(Turn):
             text = self.out.append_child(node)
             if text:
                 yield TextOut(text)
-        async for event in self._write(answer, writing_prompt(ask), WRITE_TOKENS.get(ask.kind, 110)):
+        if not conversation.question.strip():
+            async for event in self._show(answer.finish()):  # nothing asked: nothing for the model to write
+                yield event
+            return
+        messages = [*conversation.context, {"role": "user", "content": writing_prompt(ask)}]
+        async for event in self._write(answer, messages, WRITE_TOKENS.get(ask.kind, 110)):
             yield event
 
     # ---- the steps
@@ -207,11 +223,14 @@ class ComposeTurn(Turn):
         async for event in self._end():
             yield event
 
-    async def _write(self, answer: Answer, prompt: str, max_tokens: int) -> AsyncGenerator[TurnEvent, None]:
-        """The model's markdown for `prompt`, committed block by block; at most WRITE_SECONDS of it."""
+    async def _write(
+        self, answer: Answer, messages: list[dict[str, str]], max_tokens: int
+    ) -> AsyncGenerator[TurnEvent, None]:
+        """The model's markdown for the messages (context, then the prompt), committed block by block; at most
+        WRITE_SECONDS of it."""
         client_cap = self.request.max_tokens
         request = ModelRequest(
-            messages=[{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": prompt}],
+            messages=[{"role": "system", "content": SYSTEM_PROMPT}, *messages],
             max_tokens=min(max_tokens, client_cap) if client_cap else max_tokens,
             temperature=self.request.temperature if self.request.temperature is not None else 0.2,
             top_p=self.request.top_p,

@@ -71,6 +71,12 @@ PROMPTS: list[Prompt] = [
         ("Top 5 programming languages for beginners", "list"),
         ("Steps to make a cup of tea", "list"),
         ("Name the planets of the solar system", "list"),
+        ("How do vaccines work?", "text"),
+        ("Who was Marie Curie?", "text"),
+        ("Tips for learning a new language", "list"),
+        ("Three ideas for a rainy day", "list"),
+        ("Overview of Mars", "summary"),
+        ("A table of the three largest oceans and their areas", "table"),
     ),
     *_group(
         "form",

@@ -121,6 +121,7 @@ def test_blocks_show_as_they_complete_and_lead_ins_and_a_repeated_title_do_not()
             "The largest countries by area are:\nRussia (17.1 million km2)\nCanada (10 million km2)\nChina",
             ["Russia (17.1 million km2)", "Canada (10 million km2)", "China"],
         ),
+        ("Ideas: 1. A museum, 2. A film, 3. Baking bread", ["A museum", "A film", "Baking bread"]),
     ],
 )
 def test_a_list_written_as_prose_is_a_list_when_a_list_was_asked(markdown: str, items: list[str]) -> None:
@@ -248,3 +249,13 @@ def test_a_c1_answer_read_back_shows_the_same_values(prompt: Any) -> None:
     shown = " ".join(str(v) for v in _values(again)).lower()
     assert [v for v in prompt.values if v.lower() not in shown and not _number_shown(v, again)] == []
     assert ungrounded(again, prompt.text) == []
+
+
+def test_the_kind_asked_for_is_kept_when_the_model_writes_numbers() -> None:
+    rivers = "- Nile: 6,650 km\n- Amazon: 6,400 km\n- Yangtze: 6,300 km\n"
+    (_, listed) = answered("Three longest rivers", rivers)
+    assert listed["component"] == "List"
+    assert listed["props"]["items"][0] == {"title": "Nile", "subtitle": "6,650 km"}
+    table = "| Ocean | Area |\n|---|---|\n| Pacific | 165 |\n| Atlantic | 106 |\n"
+    assert names(answered("A table of the largest oceans and their areas", table)) == ["Header", "Table"]
+    assert names(answered("Rivers of Africa", rivers)) == ["Header", "BarChartV2"]  # no kind asked: a chart

@@ -77,6 +77,13 @@ class V1Out:
         return self.repairer.finish()
 
 
+def tree_out(turn: Turn) -> TreeOut:
+    """Where a turn's nodes go: the v1 text of its StreamRepairer (the format every turn writes today). A
+    turn that carries a `genui.ui.writer.TreeWriter` for its model's format is wrapped here instead: each
+    node to `append_child(ROOT, node)`, the writer's new `parts` as the text to send."""
+    return V1Out(turn.repairer)
+
+
 @dataclass(frozen=True)
 class Material:
     """What /v1/visualize presents: the last non-system message, and the user's question it answers."""
@@ -141,7 +148,7 @@ class ComposeTurn(Turn):
         vars(self).update(vars(base))
         self.turn_request = req
         self.material = material
-        self.out: TreeOut = V1Out(self.repairer)
+        self.out: TreeOut = tree_out(self)
         self.input_tokens = 0
         self.output_tokens = 0
 

@@ -21,11 +21,11 @@ from dataclasses import replace
 from ..quality import clean
 from . import build
 from .build import Node
-from .data import Block, Heading, Items, Markdown
+from .data import Block, Heading, Items, Markdown, Records
 from .forms import form_node, suggested_fields
 from .intent import Ask, compose, given_text
 from .stream import MarkdownStream
-from .text import plain
+from .text import LIST_BULLET, plain
 from .visualize import NodeMaker
 
 # What an answer says when nothing the model wrote was worth showing.
@@ -63,11 +63,12 @@ def writing_prompt(ask: Ask) -> str:
 def _as_items(text: str) -> Items | None:
     """A model's list written as prose: "The planets are: Mercury, Venus and Earth." or a lead-in line and
     then one item per line without list marks."""
-    lines = [line.strip() for line in text.strip().split("\n") if line.strip()]
+    lines = [LIST_BULLET.sub("", line).strip() for line in text.strip().split("\n") if line.strip()]
     if len(lines) == 1:
         m = _COLON_LIST.match(lines[0])
         parts = _ITEM_SPLIT.split(m.group("items")) if m is not None else []
-        items, limit = [plain(i).strip(" .") for i in parts if i.strip(" .")], MAX_ITEM_WORDS
+        items = [plain(LIST_BULLET.sub("", i)).strip(" .") for i in parts if i.strip(" .")]
+        limit = MAX_ITEM_WORDS
     else:
         items = [plain(line) for line in lines[1:] if lines[0].endswith(":")] or [
             plain(line) for line in lines
@@ -84,7 +85,8 @@ class Answer:
     def __init__(self, ask: Ask) -> None:
         self.ask = ask
         self.title = ask.title
-        self.stream = MarkdownStream(NodeMaker(ask.title, header_shown=bool(ask.title)), self._reshape)
+        maker = NodeMaker(ask.title, header_shown=bool(ask.title), charts=ask.kind not in ("table", "list"))
+        self.stream = MarkdownStream(maker, self._reshape)
         self.shown: list[Node] = []  # every node committed so far, the Header first
 
     def start(self) -> list[Node]:
@@ -107,6 +109,8 @@ class Answer:
     def _reshape(self, block: Block) -> Block | None:
         if isinstance(block, Heading) and self.title and _fold(block.text) == _fold(self.title):
             return None  # the Header says it already
+        if self.ask.kind == "list" and isinstance(block, Records) and block.header == ("", ""):
+            return Items(tuple(f"{label} – {value}" for label, value in block.rows))  # "Nile – 6,650 km"
         if isinstance(block, Markdown):
             items = _as_items(block.text) if self.ask.kind == "list" else None
             if items is not None:

@@ -332,8 +332,9 @@ class NodeMaker:
     a Header was shown, the latest heading (the series name of an unnamed numeric list under it) and the
     text just before ("share" or "breakdown" there makes a pie of the next series)."""
 
-    def __init__(self, title: str | None = None, *, header_shown: bool = False) -> None:
+    def __init__(self, title: str | None = None, *, header_shown: bool = False, charts: bool = True) -> None:
         self.has_header = header_shown
+        self.charts = charts  # False: records stay tables (a table was asked for)
         self.section = title or ""
         self.prose = ""
         self.first = True  # no block seen yet: a heading opening the text is the Header
@@ -352,7 +353,7 @@ class NodeMaker:
             self.prose = block.text[-300:]
         elif isinstance(block, Records):
             hint = f"{self.section} {self.prose}"
-            made = list(build.records_nodes(block, hint=hint, series_name=self.section))
+            made = list(build.records_nodes(block, hint=hint, chart=self.charts, series_name=self.section))
         elif isinstance(block, Items):
             made = [build.list_node(block)]
         elif isinstance(block, Facts):

@@ -55,6 +55,7 @@ class Result:
     content: float | None
     total: float
     components: list[str]
+    texts: list[str]  # the TextContent texts (shown for answers of the wrong kind)
 
 
 def children_of(text: str) -> list[dict[str, Any]] | None:
@@ -109,6 +110,7 @@ def judge(prompt: Prompt, text: str, times: tuple[float | None, float | None, fl
         content=times[1],
         total=times[2],
         components=[c["component"] for c in children or []],
+        texts=[c["props"]["textMarkdown"] for c in children or [] if c["component"] == "TextContent"],
     )
 
 
@@ -149,6 +151,9 @@ def print_table(results: list[Result]) -> None:
             f"{'yes' if r.valid else 'NO':<5} {'yes' if r.kind else 'NO':<4} {'yes' if r.clean else 'NO':<5} "
             f"{values:<6} {_s(r.first)}  {_s(r.content)}    {_s(r.total)}  {' '.join(r.components)}"
         )
+    for r in results:
+        if not r.kind:
+            print(f"   wrong kind: {r.prompt.text!r} -> {' | '.join(r.texts)[:160]!r}")
     n = len(results)
     kinds, valid, clean = (sum(getattr(r, a) for r in results) for a in ("kind", "valid", "clean"))
     totals = [r.total for r in results]

@@ -151,15 +151,21 @@ def test_threads_default_to_half_the_cpus(monkeypatch: pytest.MonkeyPatch) -> No
         assert embedded.default_threads() == threads
 
 
+@pytest.fixture(scope="module")
+def open_provider() -> EmbeddedProvider:
+    """A provider of its own: `provider` is shut down by the cancellation test."""
+    return EmbeddedProvider(ProviderConfig(kind="embedded"))
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(120)
-async def test_plain_text_is_written_freely(provider: EmbeddedProvider) -> None:
+async def test_plain_text_is_written_freely(open_provider: EmbeddedProvider) -> None:
     plain = ModelRequest(
         messages=[{"role": "user", "content": "Write a numbered list of three fruits."}],
         plain_text=True,
         max_tokens=40,
     )
-    events = [e async for e in provider.stream("m", plain)]
+    events = [e async for e in open_provider.stream("m", plain)]
     text = "".join(e.text for e in events if isinstance(e, TextDelta))
     assert text.strip() and not text.lstrip().startswith("{")
     assert isinstance(events[-1], Finish)
@@ -173,7 +179,7 @@ async def test_plain_text_is_written_freely(provider: EmbeddedProvider) -> None:
     ids=["named", "required"],
 )
 async def test_a_forced_tool_choice_is_a_call_whose_arguments_fit_the_schema(
-    provider: EmbeddedProvider, choice: Any
+    open_provider: EmbeddedProvider, choice: Any
 ) -> None:
     forced = ModelRequest(
         messages=[
@@ -184,7 +190,7 @@ async def test_a_forced_tool_choice_is_a_call_whose_arguments_fit_the_schema(
         tool_choice=choice,
         json_schema=SCHEMA,
     )
-    events = [e async for e in provider.stream("m", forced)]
+    events = [e async for e in open_provider.stream("m", forced)]
     calls = [e for e in events if isinstance(e, ToolCallDelta)]
     assert calls[0].name == "get_weather" and calls[0].id and calls[0].index == 0
     assert not any(isinstance(e, TextDelta) for e in events)
@@ -196,9 +202,9 @@ async def test_a_forced_tool_choice_is_a_call_whose_arguments_fit_the_schema(
 
 @pytest.mark.slow
 @pytest.mark.timeout(120)
-async def test_under_auto_the_model_never_decides_to_call(provider: EmbeddedProvider) -> None:
+async def test_under_auto_the_model_never_decides_to_call(open_provider: EmbeddedProvider) -> None:
     auto = request("Weather in Oslo?")
     auto.tools, auto.tool_choice = [WEATHER_TOOL], "auto"
-    events = [e async for e in provider.stream("m", auto)]
+    events = [e async for e in open_provider.stream("m", auto)]
     assert not any(isinstance(e, ToolCallDelta) for e in events)
     assert json.loads("".join(e.text for e in events if isinstance(e, TextDelta)))["component"] == "Card"

@@ -226,3 +226,9 @@ def test_a_configured_model_is_asked_to_re_express_only_the_material(
     assert sent[-1] == {"role": "user", "content": MATERIAL_LEAD + MATERIAL}
     assert {"role": "user", "content": "How did the quarters go?"} in sent
     assert "tools" not in request
+
+
+def test_the_sdk_lists_the_models_under_the_visualize_base_url(offline: LiveServer) -> None:
+    ids = [m.id for m in client(offline).models.list()]
+    assert ids == ["c1-embed-latest", EMBEDDED_MODEL]
+    assert client(offline).models.retrieve(EMBEDDED_MODEL).id == EMBEDDED_MODEL

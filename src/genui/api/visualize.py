@@ -1,5 +1,6 @@
-"""POST /v1/visualize/chat/completions (OpenAI SDKs with base_url `HOST/v1/visualize`): parse, run
-`VisualizeService`, frame the answer exactly as a chat completion (same auth, limits, usage, SSE, errors)."""
+"""POST /v1/visualize/chat/completions (OpenAI SDKs with base_url `HOST/v1/visualize`): parse, run the
+visualize service, frame the answer exactly as a chat completion (same auth, limits, usage, SSE, errors);
+`/v1/visualize/models` lists the models as `/v1/embed/models` does (visualize takes the embed models)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from genui.api import models
 from genui.api.access import note_run
 from genui.api.body import read_body
 from genui.api.chat import _completion, _stream
@@ -23,6 +25,10 @@ from genui.service.visualize import check_no_tools, visualize_service
 
 router = APIRouter(tags=["visualize"])
 Who = Annotated[Caller, Depends(authenticate)]
+router.add_api_route("/v1/visualize/models", models.list_models, methods=["GET"], include_in_schema=False)
+router.add_api_route(
+    "/v1/visualize/models/{model_id:path}", models.get_model, methods=["GET"], include_in_schema=False
+)
 
 
 @router.post(

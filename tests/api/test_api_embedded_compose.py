@@ -226,3 +226,25 @@ def test_a_clean_venv_install_of_the_embedded_extra_answers_a_ui_prompt(tmp_path
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_responses_answers_on_the_embedded_default_stream_and_whole(embedded: LiveServer) -> None:
+    sdk = client(embedded)
+    whole = sdk.responses.create(model=EMBEDDED_MODEL, input="Count from 1 to 5.")
+    assert whole.status == "completed"
+    assert valid_tree(whole.output_text)["props"]["children"]
+    with sdk.responses.stream(
+        model=EMBEDDED_MODEL,
+        input=[
+            {"role": "user", "content": "My name is Alice."},
+            {"role": "assistant", "content": "Hello Alice! How can I help you today?"},
+            {"role": "user", "content": "Show as a pie chart: rent 1200, food 400, transport 150"},
+        ],
+    ) as stream:
+        events = [event.type for event in stream]
+        final = stream.get_final_response()
+    assert events[0] == "response.created" and events[-1] == "response.completed"
+    pie = valid_tree(final.output_text)["props"]["children"][0]
+    assert pie["component"] == "PieChartV2" and len(pie["props"]["chartData"]["data"]) == 3

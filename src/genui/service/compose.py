@@ -20,7 +20,7 @@ Response). It is the seam towards `genui.ui.writer.TreeWriter`: a writer for ano
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Iterator
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -175,10 +175,8 @@ class ComposeTurn(Turn):
                 yield event
             return
         answer = Answer(ask)
-        for node in answer.start():
-            text = self.out.append_child(node)
-            if text:
-                yield TextOut(text)
+        for out in self._emit(answer.start()):
+            yield out
         if not conversation.question.strip():
             async for event in self._show(answer.finish()):  # nothing asked: nothing for the model to write
                 yield event
@@ -221,12 +219,17 @@ class ComposeTurn(Turn):
         yield usage or Usage(input_tokens=max(1, message_chars(self.request.messages) // 4), output_tokens=0)
         yield Finish("tool_calls")
 
-    async def _show(self, nodes: list[Node]) -> AsyncGenerator[TurnEvent, None]:
-        """A tree built without the model, child by child."""
+    def _emit(self, nodes: list[Node]) -> Iterator[TextOut]:
+        """The wire text of the nodes as the root's next children."""
         for node in nodes:
             text = self.out.append_child(node)
             if text:
                 yield TextOut(text)
+
+    async def _show(self, nodes: list[Node]) -> AsyncGenerator[TurnEvent, None]:
+        """A tree built without the model, child by child, and the end of the turn."""
+        for out in self._emit(nodes):
+            yield out
         async for event in self._end():
             yield event
 
@@ -248,10 +251,8 @@ class ComposeTurn(Turn):
         async with aclosing(self.router.stream(self.resolved, request)) as upstream:
             async for model_event in upstream:
                 if isinstance(model_event, TextDelta):
-                    for node in answer.feed(model_event.text):
-                        text = self.out.append_child(node)
-                        if text:
-                            yield TextOut(text)
+                    for out in self._emit(answer.feed(model_event.text)):
+                        yield out
                     if time.monotonic() > deadline:
                         cut = True
                         break
@@ -260,11 +261,7 @@ class ComposeTurn(Turn):
                     self.output_tokens += model_event.output_tokens
                 elif isinstance(model_event, Finish):
                     cut = model_event.reason == "length"
-        for node in answer.finish(cut=cut):
-            text = self.out.append_child(node)
-            if text:
-                yield TextOut(text)
-        async for event in self._end():
+        async for event in self._show(answer.finish(cut=cut)):
             yield event
 
     async def _end(self) -> AsyncGenerator[TurnEvent, None]:

@@ -70,9 +70,7 @@ def _as_items(text: str) -> Items | None:
         items = [plain(LIST_BULLET.sub("", i)).strip(" .") for i in parts if i.strip(" .")]
         limit = MAX_ITEM_WORDS
     else:
-        items = [plain(line) for line in lines[1:] if lines[0].endswith(":")] or [
-            plain(line) for line in lines
-        ]
+        items = [plain(line) for line in (lines[1:] if lines[0].endswith(":") else lines)]
         limit = MAX_LINE_WORDS
     if len(items) < MIN_LIST_ITEMS or any(len(i.split()) > limit for i in items):
         return None

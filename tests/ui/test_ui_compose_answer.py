@@ -122,6 +122,7 @@ def test_blocks_show_as_they_complete_and_lead_ins_and_a_repeated_title_do_not()
             ["Russia (17.1 million km2)", "Canada (10 million km2)", "China"],
         ),
         ("Ideas: 1. A museum, 2. A film, 3. Baking bread", ["A museum", "A film", "Baking bread"]),
+        ("Ideas: 1. A picnic; 2. A sunset cruise; 3. A museum", ["A picnic", "A sunset cruise", "A museum"]),
     ],
 )
 def test_a_list_written_as_prose_is_a_list_when_a_list_was_asked(markdown: str, items: list[str]) -> None:

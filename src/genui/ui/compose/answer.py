@@ -39,7 +39,7 @@ CHART_NEEDS_DATA = (
 )
 _FOLD = re.compile(r"[^a-z0-9]+")
 _COLON_LIST = re.compile(r"^(?P<lead>[^:\n]{3,160}):\s+(?P<items>[^:\n]+?)[.!]?$")
-_ITEM_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)\s*")
+_ITEM_SPLIT = re.compile(r"\s*(?:[,;]\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)\s*")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“'(])")
 MIN_LIST_ITEMS = 3
 MAX_ITEM_WORDS = 8  # an item of a list written as one sentence

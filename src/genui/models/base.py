@@ -67,6 +67,9 @@ class ModelRequest:
     small_json_schema: dict[str, Any] | None = None
     # A schema the caller knows compiles to a grammar, for when a grammar engine refuses the ones above.
     fallback_json_schema: dict[str, Any] | None = None
+    # The caller wants free text (markdown), not JSON: set with no schema, it keeps a provider that constrains
+    # every answer by default (the embedded one) from doing so.
+    plain_text: bool = False
     reasoning_effort: str | None = None
     verbosity: str | None = None
     prompt_cache_key: str | None = None

@@ -34,6 +34,7 @@ class ResolvedModel:
     context_tokens: int  # the model's context window (bounds the stored history sent upstream)
     fallbacks: tuple[str, ...] = ()
     description: str | None = None
+    pipeline: str = "auto"  # ModelConfig.pipeline: "auto", "compose" or "direct"
 
 
 def parse_version(name: str) -> tuple[str, bool, str] | None:
@@ -137,4 +138,5 @@ class ModelRegistry:
             fallbacks=tuple(model.fallbacks),
             description=model.description,
             context_tokens=model.context_tokens,
+            pipeline=model.pipeline,
         )

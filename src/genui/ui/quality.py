@@ -2,7 +2,9 @@
 
 Rules, each simple enough to explain in one line (the reason a Flag carries):
 - "catalog name": the text is a component or prop name of the catalog ("Header", "Title", "textMarkdown"),
-  also stuttered or plural ("Lisst", "Headers"); names come from `Catalog.default()`, never a hand list;
+  also stuttered or plural ("Lisst", "Headers"); names come from `Catalog.default()`, never a hand list. A
+  name beside a sound text in the same list item (its subtitle) is that text's label ("Name: Ada Lovelace"),
+  not a placeholder;
 - "identifier": a token joined by underscores ("CARD_CARD", "text_markdown");
 - "repetition": one token or a 2-3 token phrase three times in a row, a chunk repeated inside a word
   ("CARDCARDCARD"), a letter four times in a row, or one token making up most of a long text;
@@ -256,6 +258,7 @@ def check(tree: dict[str, Any]) -> list[Flag]:
     """Every placeholder or degenerate text of a v1 Card tree, with where it is and why."""
     leaves = _leaves(tree)
     flags: list[Flag] = []
+    found: dict[Path, list[str]] = {}
     for leaf in leaves:
         if leaf.role == "markdown":
             flags.extend(
@@ -265,9 +268,17 @@ def check(tree: dict[str, Any]) -> list[Flag]:
             continue
         if leaf.text == "" and (leaf.role == "data" or leaf.default_empty or not leaf.required):
             continue
-        reasons = text_flags(leaf.text, leaf.role)
+        found[leaf.path] = text_flags(leaf.text, leaf.role)
+    labelled = {  # list items holding a sound text that is no catalog name: a name beside it is its label
+        path[:-1]
+        for path, reasons in found.items()
+        if len(path) > 1 and isinstance(path[-2], int) and not reasons and not _is_name(_get(tree, path))
+    }
+    for path, reasons in found.items():
+        if reasons == ["catalog name"] and path[:-1] in labelled:
+            continue  # "Name: Ada Lovelace" is a fact, not a copied field name
         if reasons:
-            flags.append(Flag(leaf.path, leaf.text, ", ".join(reasons)))
+            flags.append(Flag(path, _get(tree, path), ", ".join(reasons)))
     prose = [leaf for leaf in leaves if leaf.role != "data" and any(ch.isalnum() for ch in leaf.text)]
     seen = Counter(_fold(leaf.text) for leaf in prose)
     flags.extend(Flag(leaf.path, leaf.text, "echo") for leaf in prose if seen[_fold(leaf.text)] >= 3)
@@ -294,13 +305,17 @@ def _get(tree: Any, path: Path) -> Any:
     return tree
 
 
-def _edits(tree: dict[str, Any]) -> tuple[set[Path], set[Path], dict[Path, set[int]]]:
-    """(list elements to drop, optional keys to delete, markdown lines to drop) for the flags of a tree."""
+def _edits(tree: dict[str, Any], shown: int) -> tuple[set[Path], set[Path], dict[Path, set[int]]]:
+    """(list elements to drop, optional keys to delete, markdown lines to drop) for the flags of a tree,
+    outside its first `shown` children."""
     drop: set[Path] = set()
     delete: set[Path] = set()
     lines: dict[Path, set[int]] = {}
     leaves = {leaf.path: leaf for leaf in _leaves(tree)}
     for flag in check(tree):
+        index = flag.path[2] if flag.path[:2] == ("props", "children") and len(flag.path) > 2 else None
+        if isinstance(index, int) and index < shown:
+            continue  # already sent: it stays as it is
         last = flag.path[-1]
         if isinstance(last, str) and last.startswith("line "):
             lines.setdefault(flag.path[:-1], set()).add(int(last[5:]))
@@ -338,14 +353,16 @@ def _apply(tree: dict[str, Any], drop: set[Path], delete: set[Path], lines: dict
             del parent[index]
 
 
-def clean(tree: dict[str, Any]) -> dict[str, Any]:
+def clean(tree: dict[str, Any], *, shown: int = 0) -> dict[str, Any]:
     """The tree without placeholder or degenerate text: bad lines of markdown removed, optional bad texts
     deleted, items and nodes whose required text is bad dropped, duplicate items dropped; then repaired
-    so the result is valid (a node left without its required content disappears)."""
+    so the result is valid (a node left without its required content disappears). `shown`: the first
+    children of the root were already sent (a stream): they count (an echo of their text is caught) but are
+    left as they are."""
     catalog = Catalog.default()
     current = catalog.repair_tree(tree)
     for _ in range(4):  # each round only removes; a round that finds nothing ends it
-        drop, delete, lines = _edits(current)
+        drop, delete, lines = _edits(current, shown)
         if not (drop or delete or lines):
             break
         current = copy.deepcopy(current)

@@ -236,3 +236,43 @@ def form_node(title: str | None, fields: Sequence[FormField]) -> Node:
         children=children,
         buttons=build.node("ButtonGroup", children=[submit]),
     )
+
+
+# Fields for a form whose request names none ("A login form"): the offline stand-in for what a model would
+# choose (SmolLM2-135M, asked to pick fields from a list under a grammar, picked "Age" five times). First
+# match wins, so the narrower words come first; these labels are the only words of ours in such a form.
+_SUGGESTED: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple(
+    (re.compile(words, re.IGNORECASE), fields)
+    for words, fields in (
+        (r"\b(?:log[- ]?in|sign[- ]?in)\b", ("Email", "Password")),
+        (r"\b(?:newsletter|subscri(?:be|ption)|mailing list|waitlist)\b", ("Name", "Email")),
+        (r"\b(?:job|apply|applicants?|candidates?|careers?)\b", ("Name", "Email", "Phone", "Cover letter")),
+        (r"\b(?:sign[- ]?up|create\s+(?:an\s+)?account|new\s+account)\b", ("Name", "Email", "Password")),
+        (
+            r"\b(?:rsvp|invitations?|attend(?:ance|ing)?)\b",
+            ("Name", "Attending (yes/no)", "Number of guests"),
+        ),
+        (
+            r"\b(?:book(?:ing)?|reserv(?:e|ation)|appointments?|schedul(?:e|ing))\b",
+            ("Name", "Email", "Date", "Time"),
+        ),
+        (r"\b(?:regist(?:er|ration)|enrol(?:l|ment)?|events?|conference)\b", ("Name", "Email", "Phone")),
+        (
+            r"\b(?:feedback|reviews?|rating|rate|surveys?|questionnaire|polls?)\b",
+            ("Rating (1-5)", "Comments"),
+        ),
+        (r"\b(?:support|bugs?|issues?|tickets?|complaints?|report)\b", ("Email", "Subject", "Description")),
+        (
+            r"\b(?:checkout|shipping|delivery|address|orders?)\b",
+            ("Name", "Address", "City", "Postal code", "Country"),
+        ),
+        (r"\b(?:contact|get in touch|enquiry|inquiry|message|form)\b", ("Name", "Email", "Message")),
+    )
+)
+
+
+def suggested_fields(request: str) -> tuple[FormField, ...]:
+    """Common fields for the kind of form the request names (a contact form's name, email and message); a
+    request naming no known kind gets those of a contact form."""
+    specs = next((fields for words, fields in _SUGGESTED if words.search(request)), _SUGGESTED[-1][1])
+    return tuple(f for f in (_field(spec) for spec in specs) if f is not None)

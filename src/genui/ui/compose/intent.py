@@ -56,9 +56,11 @@ _TABLE = re.compile(r"\b(?:table|tabulate|spreadsheet|columns?|compare|compariso
 _LIST = re.compile(
     r"\b(?:list|bullets?|bullet points|checklist|to-?do|steps|top\s+(?:\d+|three|five|ten)|ranking|"
     r"largest|biggest|smallest|best|worst|most|highest|lowest|longest|tallest|oldest|ideas|examples|tips)\b|"
-    r"^(?:the\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\s+[a-z]",
+    r"^(?:the\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\s+[a-z]|^(?:name|enumerate)\s+\w",
     re.IGNORECASE,
 )
+# "forms" as a verb ("how a rainbow forms") or a sort ("forms of energy") asks for no form.
+_FORM_NOT_ASKED = re.compile(r"\bhow\b[^.?!]*\bforms\b|\bforms\s+of\b", re.IGNORECASE)
 _SUMMARY = re.compile(
     r"\b(?:summar(?:y|ize|ise)|overview|profile|card|facts?|key\s+points|at\s+a\s+glance|fact\s*sheet|stats|"
     r"details\s+of|info(?:rmation)?\s+(?:about|on))\b",
@@ -76,7 +78,7 @@ _CHART_KINDS: tuple[tuple[ChartKind, re.Pattern[str]], ...] = (
 
 
 def _asked_kind(lead: str) -> Kind | None:
-    if _FORM.search(lead):
+    if _FORM.search(_FORM_NOT_ASKED.sub(" ", lead)):
         return "form"
     for kind, pattern in (("chart", _CHART), ("table", _TABLE), ("list", _LIST), ("summary", _SUMMARY)):
         if pattern.search(lead):
@@ -94,20 +96,29 @@ def _chart_kind(text: str) -> ChartKind | None:
 _BARE_NUMBER = re.compile(r"^[-+$€£¥₹]?\d[\d,.]*\s*(?:[,;]|$)")
 
 
-def _lead_in(line: str) -> int | None:
-    """Where the request's words end at a colon: the first colon with words before it (two or more, a kind of
-    UI, or a line that is no `key: value`) and data after it that does not start with a bare number
-    ("Monthly rent: 1200, food: 400" has no lead-in; "Revenue by quarter: Q1 120" has)."""
+_DASH = re.compile(r"\s[-–—]\s")
+
+
+def _lead_in(line: str) -> tuple[int, int] | None:
+    """Where the request's words end at a colon, as (start, end) of the separator: the first colon with words
+    before it (two or more, a kind of UI, or a line that is no `key: value`) and data after it that does not
+    start with a bare number ("Monthly rent: 1200, food: 400" has no lead-in; "Revenue by quarter: Q1 120"
+    has). A dash before that colon ends the words instead when facts follow it ("Profile - Name: Ann; Age:
+    34")."""
     for m in re.finditer(":", line):
         before, after = line[: m.start()].strip(), line[m.end() :].strip()
         if not before or not after:
             continue
+        dashes = list(_DASH.finditer(line, 0, m.start()))
+        facts_after = dashes and line.count(":", dashes[-1].end()) >= 2  # facts, not one "sales: ..." lead
+        if facts_after and line[: dashes[-1].start()].strip() and key_value(line[dashes[-1].end() :]):
+            return dashes[-1].start(), dashes[-1].end()
         if _BARE_NUMBER.match(after):
             if len(before.split()) < 2:
                 return None  # "Q1: 120, ...": a key and its value
             continue
         if len(before.split()) >= 2 or _asked_kind(before) or key_value(line) is None:
-            return m.start()
+            return m.start(), m.end()
         return None
     return None
 
@@ -118,10 +129,17 @@ def _split(prompt: str) -> tuple[str, str, bool]:
     first, _, rest = prompt.strip().partition("\n")
     colon = _lead_in(first)
     if colon is not None:
-        return first[:colon].strip(), f"{first[colon + 1 :].strip()}\n{rest}".strip(), True
+        return first[: colon[0]].strip(), f"{first[colon[1] :].strip()}\n{rest}".strip(), True
     if rest.strip() and not LIST_BULLET.match(first) and key_value(first) is None:
         return first.strip(), rest.strip(), True
     return first.strip() if not rest.strip() else "", prompt.strip(), False
+
+
+def given_text(prompt: str) -> str:
+    """What a request gives after its own words end at a colon or a line break ("Summarize: <text>"); "" when
+    its words do not end there."""
+    _, body, colon = _split(prompt)
+    return body if colon else ""
 
 
 _SEGMENT_SPLIT = re.compile(r"\s*(?:;|\n|,(?!\d{3}\b)|\s(?:and|&|or)\s)\s*")

@@ -220,11 +220,12 @@ def _blockquote(inner: str, raw: str) -> Block:
     return Markdown(raw)
 
 
-def _markdown_blocks(text: str) -> list[Block]:
+def markdown_blocks(text: str, hint: str = "") -> tuple[list[Block], str]:
+    """The blocks of markdown text, and the hint at its end: the latest heading and prose after it (words
+    such as "share" or "breakdown" there make a run of `key: value` lines a pie); `hint` is the one before."""
     lines = text.split("\n")
     tokens = parser().parse(text)
     blocks: list[Block] = []
-    hint = ""  # the latest heading and prose: words such as "share" or "breakdown" pick a pie chart
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -253,7 +254,7 @@ def _markdown_blocks(text: str) -> list[Block]:
         i = end
         if len(blocks) > 4 * LIMITS.max_children:
             break
-    return blocks
+    return blocks, hint
 
 
 def _fence(token: Token, raw: str) -> list[Block]:
@@ -273,13 +274,16 @@ def _fence(token: Token, raw: str) -> list[Block]:
     return [Markdown(raw)]
 
 
-def _follow_ups(blocks: list[Block]) -> list[Block]:
+def is_follow_up_lead(block: Block) -> bool:
+    """A heading or line such as "Follow-up questions" or "You could ask" (a list after it is follow-ups)."""
+    text = block.text if isinstance(block, Heading | Markdown) else ""
+    return bool(text) and _FOLLOW_UP.match(plain(text).strip(" *_#")) is not None
+
+
+def follow_ups(blocks: list[Block]) -> list[Block]:
     """A trailing list under a "Follow-up questions" / "You could ask" lead becomes follow-ups."""
-    if len(blocks) >= 2 and isinstance(blocks[-1], Items):
-        lead = blocks[-2]
-        text = lead.text if isinstance(lead, Heading | Markdown) else ""
-        if _FOLLOW_UP.match(plain(text).strip(" *_#")):
-            return [*blocks[:-2], FollowUps(blocks[-1].items)]
+    if len(blocks) >= 2 and isinstance(blocks[-1], Items) and is_follow_up_lead(blocks[-2]):
+        return [*blocks[:-2], FollowUps(blocks[-1].items)]
     return blocks
 
 
@@ -287,7 +291,7 @@ def _markdown(text: str) -> list[Block]:
     if len(text) > MAX_MATERIAL:
         cut = text.rfind("\n", 0, MAX_MATERIAL)
         text = text[: cut if cut > 0 else MAX_MATERIAL]
-    return _follow_ups(_markdown_blocks(text)) if text.strip() else []
+    return follow_ups(markdown_blocks(text)[0]) if text.strip() else []
 
 
 def read_blocks(material: str) -> list[Block]:
@@ -307,7 +311,7 @@ def read_blocks(material: str) -> list[Block]:
 # ---- rendering: blocks -> nodes
 
 
-def _merged(blocks: list[Block]) -> list[Block]:
+def merged(blocks: list[Block]) -> list[Block]:
     """Consecutive markdown pieces joined into one text (one TextContent), up to the text size limit."""
     out: list[Block] = []
     for block in blocks:
@@ -323,29 +327,40 @@ def _merged(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def blocks_to_nodes(blocks: list[Block], title: str | None = None) -> list[Node]:
-    """Nodes for the blocks: the first heading (when it opens the text, or an h1) is the Header; without one,
-    `title` (from the request's words) is; later headings are section headers."""
-    nodes: list[Node] = []
-    has_header = False
-    section = title or ""  # the latest heading: the series name of an unnamed numeric list under it
-    prose = ""  # the text just before: "share" or "breakdown" there makes a pie of the next series
-    if title and not (blocks and isinstance(blocks[0], Heading)):
-        nodes.append(build.header(title))
-        has_header = True
-    for index, block in enumerate(_merged(blocks)):
+class NodeMaker:
+    """Blocks -> nodes, one block at a time, carrying what a block's component depends on before it: whether
+    a Header was shown, the latest heading (the series name of an unnamed numeric list under it) and the
+    text just before ("share" or "breakdown" there makes a pie of the next series)."""
+
+    def __init__(self, title: str | None = None, *, header_shown: bool = False, charts: bool = True) -> None:
+        self.has_header = header_shown
+        self.charts = charts  # False: records stay tables (a table was asked for)
+        self.section = title or ""
+        self.prose = ""
+        self.first = True  # no block seen yet: a heading opening the text is the Header
+        # Length of the run of markdown the last block ended (-1: it was no markdown). Text committed in
+        # pieces hints as `merged` text would: what went before in the run counts.
+        self.run = -1
+
+    def nodes(self, block: Block) -> list[Node]:
         made: list[Node | None]
+        first, self.first = self.first, False
+        run, self.run = self.run, -1
         if isinstance(block, Heading):
-            section, prose = block.text, ""
-            if not has_header and (index == 0 or block.level == 1):
-                made, has_header = [build.header(block.text)], True
+            self.section, self.prose = block.text, ""
+            if not self.has_header and (first or block.level == 1):
+                made, self.has_header = [build.header(block.text)], True
             else:
                 made = [build.inline_header(block.text)]
         elif isinstance(block, Markdown):
             made = [build.text_node(block.text)]
-            prose = block.text[-300:]
+            if run >= 0 and run + len(block.text) + 2 <= LIMITS.max_string:
+                self.prose, self.run = f"{self.prose}\n\n{block.text}"[-300:], run + len(block.text) + 2
+            else:
+                self.prose, self.run = block.text[-300:], len(block.text)
         elif isinstance(block, Records):
-            made = list(build.records_nodes(block, hint=f"{section} {prose}", series_name=section))
+            hint = f"{self.section} {self.prose}"
+            made = list(build.records_nodes(block, hint=hint, chart=self.charts, series_name=self.section))
         elif isinstance(block, Items):
             made = [build.list_node(block)]
         elif isinstance(block, Facts):
@@ -354,7 +369,19 @@ def blocks_to_nodes(blocks: list[Block], title: str | None = None) -> list[Node]
             made = [build.callout_node(block.word, block.text)]
         else:
             made = [build.followups_node(block.items)]
-        nodes.extend(n for n in made if n is not None)
+        return [n for n in made if n is not None]
+
+
+def blocks_to_nodes(blocks: list[Block], title: str | None = None) -> list[Node]:
+    """Nodes for the blocks: the first heading (when it opens the text, or an h1) is the Header; without one,
+    `title` (from the request's words) is; later headings are section headers."""
+    nodes: list[Node] = []
+    header_shown = bool(title) and not (blocks and isinstance(blocks[0], Heading))
+    if title and header_shown:
+        nodes.append(build.header(title))
+    maker = NodeMaker(title, header_shown=header_shown)
+    for block in merged(blocks):
+        nodes.extend(maker.nodes(block))
         if len(nodes) >= LIMITS.max_children:
             break
     return nodes

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from genui.ui import Catalog
+from genui.ui import Catalog, openui
 from genui.ui.c1 import parse_c1
+from genui.ui.convert import v2_tree_to_v1
 
 # A chat-format function tool the embedded tests call.
 WEATHER_TOOL: dict[str, Any] = {
@@ -28,11 +29,20 @@ WEATHER_TOOL: dict[str, Any] = {
 
 
 def valid_tree(c1_text: str | None) -> dict[str, Any]:
-    """The Card of a C1 answer, checked: a v1 envelope without error, valid for the default catalog."""
+    """The Card of a C1 answer, checked, as a v1 tree: a v1 envelope without error, valid for the default
+    catalog, or a v2 answer (the default for the embedded model's pinned version) whose program is valid for
+    the chat library, converted to v1 so that the same component and value checks apply to both formats."""
     assert c1_text is not None
-    envelope = parse_c1(c1_text).content
-    assert isinstance(envelope, dict) and envelope["error"] is None, c1_text
-    tree: dict[str, Any] = envelope["component"]
+    if '<content thesys="true" version="2">' in c1_text:
+        [part] = [p for p in parse_c1(c1_text).parts if p.kind == "content"]
+        assert part.complete, c1_text
+        result = openui.validate(part.body)
+        assert result.valid and isinstance(result.root, dict), (c1_text, result.errors)
+        tree = v2_tree_to_v1(result.root)
+    else:
+        envelope = parse_c1(c1_text).content
+        assert isinstance(envelope, dict) and envelope["error"] is None, c1_text
+        tree = envelope["component"]
     assert tree["component"] == "Card" and Catalog.default().repair_tree(tree) == tree, c1_text
     return tree
 

@@ -22,7 +22,8 @@ from fakes.upstream import ScriptedUpstream
 from genui.config import Settings
 from genui.models.config import ModelConfig, ProviderConfig
 
-FAKE_MODEL = "c1/fake/ui-model/v-20261121"
+# A model pinned before v-20260331 answers in C1 v1 (the JSON these tests read); v2 tests pin a later version.
+FAKE_MODEL = "c1/fake/ui-model/v-20251230"
 NODE_DIR = Path(__file__).resolve().parent / "node"
 
 

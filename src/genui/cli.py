@@ -203,15 +203,21 @@ async def _ask(settings: Settings, prompt: str, model: str) -> str:
 
 def c1_tree(text: str) -> Tree:
     """A readable terminal tree of a C1 Response's component tree."""
+    from genui.ui import openui
     from genui.ui.c1 import parse_c1
 
     message = parse_c1(text)
     tree = Tree("[bold]C1 Response[/bold]")
     content = message.content
-    if not isinstance(content, dict):
+    if isinstance(content, dict):
+        _add_node(tree, content.get("component"))
+        return tree
+    v2 = next((p for p in message.parts if p.kind == "content" and p.attrs.get("version") == "2"), None)
+    root = openui.validate(v2.body).root if v2 is not None else None
+    if root is None:
         tree.add("[dim](no UI content)[/dim]")
         return tree
-    _add_node(tree, content.get("component"))
+    _add_node(tree, root)  # C1 v2: the OpenUI Lang program's tree
     return tree
 
 
@@ -219,6 +225,8 @@ _LABEL_PROPS = (
     "title",
     "heading",
     "textMarkdown",
+    "text",
+    "triggerText",
     "children",
     "label",
     "name",

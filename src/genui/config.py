@@ -23,6 +23,8 @@ EMBEDDED_MODEL = f"c1/embedded/smollm2-135m/{EMBEDDED_VERSION}"
 LATEST_ALIAS = "c1-embed-latest"
 
 ProviderKind = Literal["embedded", "openai", "anthropic"]
+# C1 content format: "v1" JSON tree, "v2" OpenUI Lang; "auto" as C1 does (docs/openui.md, "Formats").
+FormatSetting = Literal["auto", "v1", "v2"]
 # How a provider constrains output to the catalog schema; "auto" picks by kind and base URL.
 Constrain = Literal["auto", "json_schema", "guided_json", "grammar", "none"]
 
@@ -67,6 +69,12 @@ class ModelConfig(BaseModel):
     # markdown or a forced tool call (service/compose.py); "direct" has it write the UI itself. "auto":
     # compose for embedded providers, direct for the others.
     pipeline: Literal["auto", "compose", "direct"] = "auto"
+    # The format of its answers; "auto": versions from v-20260331 on answer in v2, earlier ones (and names
+    # without a version) in v1, and a thread whose history holds v1 content stays v1.
+    content_format: FormatSetting = "auto"
+    # What the model is asked to write; "auto": the answer's format (v1 for an embedded provider, whose
+    # grammar is JSON). Converted between the formats when they differ.
+    upstream_format: FormatSetting = "auto"
 
 
 def _default_data_dir() -> Path:

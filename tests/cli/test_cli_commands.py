@@ -29,7 +29,7 @@ def config_file(tmp_path: Path, upstream: ScriptedUpstream) -> Path:
         f'data_dir = "{tmp_path / "data"}"\n'
         f'[providers.fake]\nkind = "openai"\nbase_url = "{upstream.base_url}"\n'
         'api_key = "k"\nconstrain = "none"\n'
-        '[[models]]\nname = "c1/fake/m/v-20261121"\nprovider = "fake"\nupstream_model = "m"\n'
+        '[[models]]\nname = "c1/fake/m/v-20251230"\nprovider = "fake"\nupstream_model = "m"\n'
     )
     return path
 
@@ -51,6 +51,19 @@ def test_ask_raw_prints_the_c1_response(tmp_path: Path, scripted_upstream: Scrip
     assert result.exit_code == 0
     content = parse_c1(result.output.strip()).content
     assert isinstance(content, dict) and content["component"]["props"]["children"][0]["component"] == "Header"
+
+
+def test_ask_prints_a_v2_answer_as_a_tree(tmp_path: Path, scripted_upstream: ScriptedUpstream) -> None:
+    program = (
+        'root = Card([h, l])\nh = Header("Three days in Rome")\nl = List([i])\ni = ListItem("Colosseum")\n'
+    )
+    scripted_upstream.push(Step(text=program))
+    config = config_file(tmp_path, scripted_upstream)
+    result = runner.invoke(
+        app, ["ask", "Plan Rome", "--model", "c1/fake/m/v-20260331", "--config", str(config)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Header Three days in Rome" in result.output and "ListItem Colosseum" in result.output
 
 
 def test_ask_unknown_model_is_a_clear_error(tmp_path: Path, scripted_upstream: ScriptedUpstream) -> None:
@@ -75,7 +88,7 @@ def test_models_lists_alias_and_configured_models(
 ) -> None:
     result = runner.invoke(app, ["models", "--config", str(config_file(tmp_path, scripted_upstream))])
     assert result.exit_code == 0
-    assert "c1-embed-latest" in result.output and "c1/fake/m/v-20261121" in result.output
+    assert "c1-embed-latest" in result.output and "c1/fake/m/v-20251230" in result.output
     assert result.output.count("c1-embed-latest") == 1  # the alias row, not once more among the models
 
 

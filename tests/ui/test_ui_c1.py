@@ -13,6 +13,7 @@ from genui.ui.c1 import (
     ContentVersion,
     describe_action,
     escape,
+    has_v1_content,
     parse_c1,
     strip_ephemeral,
     to_model_text,
@@ -222,3 +223,36 @@ def test_garbage_never_raises(text: str, role: str) -> None:
     parse_c1(text, partial=True)
     strip_ephemeral(text)
     assert isinstance(to_model_text(text, role), str)
+
+
+def test_v2_clicks_and_openui_envelopes_are_described_in_words() -> None:
+    state = {"trip": {"people": {"value": "3", "componentType": "Input"}}}
+    click = json.dumps(["User clicked: Plan it", state, {"day": 2}])
+    assert to_model_text(f"<content>Plan it</content><context>{escape(click)}</context>", "user") == (
+        'The user clicked Plan it on form trip with people=3 (context: {"day":2}).'
+    )
+    assert to_model_text(
+        f"<content>Go</content><context>{json.dumps(['User clicked: Go'])}</context>", "user"
+    ) == (
+        "The user clicked Go."  # a raw (unescaped) context body, as the OpenUI client writes it
+    )
+    program = 'root = Card([t])\nt = TextContent("x")'
+    stored = (
+        f"]]>openui:content\n{program}\n]]>openui:context\n" + '[{"f": {"a": {"value": 1}}}]\n]]>openui:end'
+    )
+    assert (
+        to_model_text(stored, "assistant")
+        == 'root = Card([t])\nt = TextContent("x")\n(The user edited form f: a=1)'
+    )
+    asked = ']]>openui:content\nMore\n]]>openui:context\n["User clicked: More"]\n]]>openui:end'
+    assert to_model_text(asked, "user") == "The user clicked More."
+    assert to_model_text("]]>openui:content\nonly content", "user") == "only content"
+    v2_answer = '<content thesys="true" version="2">root = Card([h])\nh = Header(&quot;Hi&quot;)\n</content>'
+    assert to_model_text(v2_answer, "assistant") == 'root = Card([h])\nh = Header("Hi")\n'
+
+
+def test_v1_content_is_told_from_v2() -> None:
+    assert has_v1_content('<content thesys="true">{}</content>')
+    assert has_v1_content('<thinkitem></thinkitem><content thesys="true" version="1">{}</content>')
+    assert not has_v1_content('<content thesys="true" version="2">root = Card([])</content>')
+    assert not has_v1_content("plain text") and not has_v1_content("<content>Plan it</content>")

@@ -4,6 +4,7 @@ every step."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from genui.ui.builder import TreeBuilder
 from genui.ui.c1 import write_content, write_thinkitem
 from genui.ui.repair import StreamRepairer
 from genui.ui.v1_writer import V1Writer
-from genui.ui.writer import ROOT, Node, Path, TreeWriter
+from genui.ui.writer import ROOT, Node, Path, Slot, TreeWriter
 
 CATALOG = Catalog.default()
 VIEW = ClientView(CATALOG.validation_schema())
@@ -35,16 +36,40 @@ class TreeRecorder:
         self.events: list[str] = []
         self.root: dict[str, Any] = node("Card", children=[])
         self._text: tuple[dict[str, Any], str] | None = None
+        # open containers: (the dict holding the growing list, the list); the root's children first
+        self._open: list[tuple[dict[str, Any], list[Any]]] = [
+            (self.root["props"], self.root["props"]["children"])
+        ]
+
+    def _list(self, parent: Path) -> list[Any]:
+        assert len(parent) == len(self._open) - 1 and self._text is None
+        return self._open[-1][1]
 
     def think(self, title: str, content: str, ephemeral: bool) -> bool:
         self.events.append("think")
         return not self.root["props"]["children"]
 
     def append_child(self, parent: Path, node: Node) -> bool:
-        assert parent == ROOT and self._text is None
         self.events.append("child")
-        self.root["props"]["children"].append(node)
+        self._list(parent).append(node)
         return True
+
+    def open_child(self, parent: Path, node: Node, slot: Slot) -> bool:
+        self.events.append("open")
+        opened = copy.deepcopy(node)
+        self._list(parent).append(opened)
+        holder = opened
+        for key in slot[:-1]:
+            holder = holder[key]
+        self._open.append((holder, holder[slot[-1]]))
+        return True
+
+    def close_child(self, extra: Node) -> None:
+        self.events.append("close")
+        holder, items = self._open.pop()
+        holder.update(extra)
+        if not items:  # a container that got no child is not shown (as the v1 writer leaves it out)
+            self._open[-1][1].pop()
 
     def hold(self) -> None:
         self.events.append("hold")
@@ -53,10 +78,10 @@ class TreeRecorder:
         self.events.append("release")
 
     def open_text(self, parent: Path, component: str, prop: str, text: str) -> bool:
-        assert parent == ROOT and self._text is None and text
+        assert text
         self.events.append("open_text")
         opened = {"component": component, "props": {prop: text}}
-        self.root["props"]["children"].append(opened)
+        self._list(parent).append(opened)
         self._text = (opened, prop)
         return True
 
@@ -145,8 +170,8 @@ def test_the_v1_writer_keeps_to_its_budget_and_to_the_root() -> None:
     assert writer.append_child(ROOT, big) is False and writer.parts == []
     assert writer.append_child(ROOT, node("Header", title="ok")) is True
     assert writer.open_text(ROOT, "TextContent", "textMarkdown", "y" * 200) is False
-    with pytest.raises(NotImplementedError):
-        writer.append_child((0,), node("Header", title="nested"))
+    with pytest.raises(ValueError, match="not the innermost open container"):
+        writer.append_child((0,), node("Header", title="nested"))  # nothing is open there
     writer.finish({})
     assert VIEW.final_tree("".join(writer.parts)) == node("Card", children=[node("Header", title="ok")])
 

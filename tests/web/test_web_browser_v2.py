@@ -2,15 +2,14 @@
 library) and genui's own renderer fed a v2 answer prefix by prefix, and the playground's v2 messages.
 
 The stream is parametric. `written`: C1 text genui writes with `genui.ui.openui.write`, in the deltas of a
-safe streamer. `server` (set GENUI_V2_SERVER=1 once the server answers v2): the stream of a running genui
-server whose scripted model answers the same UI, read with the openai SDK from a `v-20260331` model.
+safe streamer. `server`: the stream of a running genui server whose scripted model answers the same UI, read
+with the openai SDK from a `v-20260331` model.
 Screenshots: tests/web/screenshots/v2/ (gitignored).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -36,7 +35,7 @@ pytestmark = pytest.mark.slow
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots" / "v2"
 V2_MODEL = "c1/fake/ui-model/v-20260331"
-STREAMS = ["written", *(["server"] if os.environ.get("GENUI_V2_SERVER") == "1" else [])]
+STREAMS = ["written", "server"]
 
 
 def server_stream(make_server: Callable[..., LiveServer], upstream: ScriptedUpstream) -> V2Stream:

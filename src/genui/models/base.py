@@ -70,6 +70,9 @@ class ModelRequest:
     # The caller wants free text (markdown), not JSON: set with no schema, it keeps a provider that constrains
     # every answer by default (the embedded one) from doing so.
     plain_text: bool = False
+    # When the model is asked to write OpenUI Lang instead of JSON (the schemas above are then None): a GBNF
+    # grammar of the library's programs (models/grammar.py), for a provider that decodes with grammars.
+    grammar: str | None = None
     reasoning_effort: str | None = None
     verbosity: str | None = None
     prompt_cache_key: str | None = None

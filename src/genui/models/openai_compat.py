@@ -161,6 +161,14 @@ class OpenAICompatProvider:
 
     def _constrain(self, request: ModelRequest, params: dict[str, Any], extra_body: dict[str, Any]) -> None:
         schema = request.json_schema
+        if (
+            schema is None
+            and request.grammar is not None
+            and self.constrain == "grammar"
+            and not request.tools
+        ):
+            extra_body["grammar"] = request.grammar  # OpenUI Lang (C1 v2) instead of the catalog's JSON
+            return
         if schema is None or self.constrain == "none":
             return
         if request.tools and self.constrain != "json_schema":

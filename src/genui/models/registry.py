@@ -35,6 +35,8 @@ class ResolvedModel:
     fallbacks: tuple[str, ...] = ()
     description: str | None = None
     pipeline: str = "auto"  # ModelConfig.pipeline: "auto", "compose" or "direct"
+    content_format: str = "auto"  # ModelConfig.content_format
+    upstream_format: str = "auto"  # ModelConfig.upstream_format
 
 
 def parse_version(name: str) -> tuple[str, bool, str] | None:
@@ -139,4 +141,6 @@ class ModelRegistry:
             description=model.description,
             context_tokens=model.context_tokens,
             pipeline=model.pipeline,
+            content_format=model.content_format,
+            upstream_format=model.upstream_format,
         )

@@ -2,6 +2,12 @@
 
 The Chat Completions and Responses routers are thin adapters over `TurnRunner`: they build a `TurnRequest`,
 call `start` (which raises `ApiError` before anything is sent), then relay `Turn.events()`.
+
+Formats (docs/openui.md, "Formats"): the answer is C1 v1 (JSON) or v2 (OpenUI Lang) as C1 decides it, by the
+model's pinned version (v-20260331 and later: v2), unless the thread's history already holds v1 content or
+the model's `content_format` says otherwise; a request with a `]]>openui:config` system turn gets a bare
+OpenUI Lang program. The model is asked to write its `upstream_format` (default: the answer's language) and
+the repairer converts through the tree when the two differ (and when the model writes the other one).
 """
 
 from __future__ import annotations
@@ -13,11 +19,18 @@ from functools import lru_cache
 from typing import Any
 
 from genui import telemetry
+from genui.errors import ApiError
 from genui.models.base import Finish, ModelRequest, TextDelta, ToolCallDelta, Usage
+from genui.models.grammar import openui_gbnf
 from genui.models.registry import ModelRegistry, ResolvedModel
 from genui.models.router import Router
 from genui.ui import CATALOG_VERSIONS, LATEST_CATALOG_VERSION, Catalog, StreamRepairer, ThesysMetadata
-from genui.ui.c1 import to_model_text
+from genui.ui.c1 import has_v1_content, to_model_text
+from genui.ui.formats import AnswerFormat, ModelFormat, format_for_version, model_format_of
+from genui.ui.openui.config import ConfigError, OpenUIConfig, is_config_turn, read_config
+from genui.ui.openui.library import Library
+from genui.ui.v2_library import EMBEDDED_V2_COMPONENTS, library_for
+from genui.ui.v2_prompt import PromptOptions, v2_system_prompt
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +78,32 @@ def decoding_schema(catalog: Catalog) -> dict[str, Any]:
     return catalog.json_schema()
 
 
+@lru_cache(maxsize=64)
+def lang_grammar(library: Library, small: bool) -> str:
+    """The GBNF grammar of a library's OpenUI Lang programs (`small`: the embedded model's few components),
+    built once per (immutable, cached) library."""
+    components = list(EMBEDDED_V2_COMPONENTS) if small else None
+    return openui_gbnf({"root": library.root, "schema": dict(library.schema)}, components=components)
+
+
 @lru_cache(maxsize=256)
 def small_schema(catalog: Catalog) -> dict[str, Any]:
     """The catalog's schema for a small local model, built once per catalog; providers only read it."""
     return catalog.embedded_schema()
 
 
-def model_messages(catalog: Catalog, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The catalog prompt, then the client's messages with C1 history turned into model-readable text."""
-    out: list[dict[str, Any]] = [{"role": "system", "content": catalog.system_prompt()}]
+def model_messages(
+    catalog: Catalog, messages: list[dict[str, Any]], prompt: str | None = None
+) -> list[dict[str, Any]]:
+    """The prompt (default: the catalog's v1 prompt), then the client's messages with C1 history turned into
+    model-readable text (an OpenUI config turn is not sent: the prompt renders it)."""
+    out: list[dict[str, Any]] = [{"role": "system", "content": prompt or catalog.system_prompt()}]
     for message in messages:
         role = message.get("role")
+        if role in ("system", "developer") and _text_of(message.get("content")).startswith(
+            "]]>openui:config"
+        ):
+            continue
         content = message.get("content")
         converted = dict(message)
         if role == "developer":
@@ -100,6 +128,81 @@ def _convert_content(content: Any, role: str) -> Any:
     return content
 
 
+def _text_of(content: Any) -> str:
+    """A message's text: the string, or its text parts joined."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(p["text"] for p in content if isinstance(p, dict) and isinstance(p.get("text"), str))
+    return ""
+
+
+def openui_config(messages: list[dict[str, Any]]) -> OpenUIConfig | None:
+    """The request's `]]>openui:config` system turn, read (ApiError 400 naming it when malformed)."""
+    for index, message in enumerate(messages):
+        if message.get("role") not in ("system", "developer"):
+            continue
+        text = _text_of(message.get("content"))
+        if not is_config_turn(text):
+            continue
+        try:
+            return read_config(text)
+        except ConfigError as exc:
+            where = f"messages[{index}].content" + (f" ({exc.key})" if exc.key else "")
+            raise ApiError(
+                400,
+                f"Invalid OpenUI config turn in {where}: {exc}",
+                param=f"messages[{index}].content",
+                code="invalid_openui_config",
+            ) from None
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Formats:
+    """What a turn answers in, what its model is asked to write, and the v2 library and prompt options."""
+
+    answer: AnswerFormat
+    model: ModelFormat
+    library: Library
+    options: PromptOptions
+
+
+def turn_formats(
+    resolved: ResolvedModel,
+    messages: list[dict[str, Any]],
+    thesys: ThesysMetadata | None,
+    provider_kind: str | None,
+) -> Formats:
+    """The formats of a turn (see the module docstring)."""
+    config = openui_config(messages)
+    answer: AnswerFormat
+    if config is not None:
+        answer = "openui"
+    elif resolved.content_format in ("v1", "v2"):
+        answer = "v1" if resolved.content_format == "v1" else "v2"
+    else:
+        answer = format_for_version(resolved.catalog_version)
+        if answer == "v2" and any(
+            m.get("role") == "assistant" and has_v1_content(_text_of(m.get("content"))) for m in messages
+        ):
+            answer = "v1"  # a thread begun in v1 stays v1, as C1 keeps it
+    model: ModelFormat
+    if resolved.upstream_format in ("v1", "v2"):
+        model = "v1" if resolved.upstream_format == "v1" else "v2"
+    elif provider_kind == "embedded" and config is None:
+        model = "v1"  # the embedded model decodes with the catalog's JSON grammar
+    else:
+        model = model_format_of(answer)
+    library = config.library if config is not None and config.library is not None else library_for(thesys)
+    options = (
+        PromptOptions.from_config(config.prompt_options, config.custom_actions, config.prose)
+        if config is not None
+        else PromptOptions(custom_actions=tuple(thesys.c1_custom_actions) if thesys else ())
+    )
+    return Formats(answer, model, library, options)
+
+
 def message_chars(messages: list[dict[str, Any]]) -> int:
     """Length of the text in messages, for token estimates before the call."""
     total = 0
@@ -116,13 +219,24 @@ class Turn:
     """A started turn: the resolved model, the catalog in force and the request sent upstream."""
 
     def __init__(
-        self, router: Router, resolved: ResolvedModel, catalog: Catalog, request: ModelRequest
+        self,
+        router: Router,
+        resolved: ResolvedModel,
+        catalog: Catalog,
+        request: ModelRequest,
+        formats: Formats | None = None,
     ) -> None:
         self.router = router
         self.resolved = resolved
         self.catalog = catalog
         self.request = request
-        self.repairer = StreamRepairer(catalog)
+        self.formats = formats
+        if formats is None:
+            self.repairer = StreamRepairer(catalog)
+        else:
+            self.repairer = StreamRepairer(
+                catalog, answer=formats.answer, model=formats.model, library=formats.library
+            )
 
     @property
     def model_name(self) -> str:
@@ -217,8 +331,10 @@ class TurnRunner:
         catalog = catalog_for(resolved.catalog_version)
         if req.thesys is not None:
             catalog = catalog.with_thesys(req.thesys)
+        provider = self.router.configs.get(resolved.provider_name)
+        formats = turn_formats(resolved, req.messages, req.thesys, provider.kind if provider else None)
         request = ModelRequest(
-            messages=model_messages(catalog, req.messages),
+            messages=[],
             tools=req.tools,
             tool_choice=req.tool_choice,
             parallel_tool_calls=req.parallel_tool_calls,
@@ -226,13 +342,24 @@ class TurnRunner:
             temperature=req.temperature,
             top_p=req.top_p,
             stop=req.stop,
-            json_schema=decoding_schema(catalog),
-            small_json_schema=small_schema(catalog),
-            # the stock catalog's small schema compiles (tested): the fallback if metadata.thesys broke it
-            fallback_json_schema=small_schema(catalog_for(resolved.catalog_version)),
             reasoning_effort=req.reasoning_effort,
             verbosity=req.verbosity,
             prompt_cache_key=req.prompt_cache_key,
             stream=req.stream,
         )
-        return Turn(self.router, resolved, catalog, request)
+        if formats.model == "v2":
+            small = provider is not None and provider.kind == "embedded"
+            options = formats.options
+            if small:  # a short prompt of the few components the grammar offers (a 4k context)
+                options = replace(options, components=EMBEDDED_V2_COMPONENTS)
+            prompt = v2_system_prompt(formats.library, version=catalog.version, options=options)
+            request.messages = model_messages(catalog, req.messages, prompt)
+            if provider is not None and (small or provider.constrain == "grammar"):
+                request.grammar = lang_grammar(formats.library, small)
+        else:
+            request.messages = model_messages(catalog, req.messages)
+            request.json_schema = decoding_schema(catalog)
+            request.small_json_schema = small_schema(catalog)
+            # the stock catalog's small schema compiles (tested): the fallback if metadata.thesys broke it
+            request.fallback_json_schema = small_schema(catalog_for(resolved.catalog_version))
+        return Turn(self.router, resolved, catalog, request, formats)

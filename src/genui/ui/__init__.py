@@ -5,7 +5,7 @@ from .builder import TreeBuilder
 from .client import client_tree
 from .fixers import RepairLimits
 from .registry import CATALOG_VERSIONS, LATEST_CATALOG_VERSION, Catalog, RepairState
-from .repair import StreamRepairer
+from .repair import StreamRepairer, tree_writer, write_tree
 from .sanitize import safe_image_url, safe_url
 from .thesys import ThesysMetadata, parse_thesys_metadata
 from .v1_writer import V1Writer
@@ -28,4 +28,6 @@ __all__ = [
     "parse_thesys_metadata",
     "safe_image_url",
     "safe_url",
+    "tree_writer",
+    "write_tree",
 ]

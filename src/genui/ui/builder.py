@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import orjson
 
 from .catalog import LAYOUT_WRAPPERS, fold
+from .grow import GROWABLE, ITEM_CONTENT, Growth, grow_whole, split_growing
 from .sanitize import open_fence, sanitize_markdown, span_safe_cut, strip_controls
 from .tokenizer import MISSING, JsonScalar, JsonTokenizer, loads_lenient
 from .writer import ROOT, TreeWriter
@@ -79,22 +80,26 @@ class RepairCatalog(Protocol):
 # ---- skeleton frames ------
 
 _NODE, _PROPS, _LIST = 0, 1, 2
-_UNKNOWN, _ENVELOPE, _WRAPPER, _TEXT, _GENERIC = 0, 1, 2, 3, 4
+# a growing container's list, one of its items whose content grows, that content, an object on the way to
+# a list (a Table's tableBody)
+_GROW, _ITEM, _CONTENT, _SUB = 3, 4, 5, 6
+_UNKNOWN, _ENVELOPE, _WRAPPER, _TEXT, _GENERIC, _CONTAINER = 0, 1, 2, 3, 4, 5
 
 
 class _Frame:
-    __slots__ = ("fields", "kind", "name", "node", "props", "role", "streamed", "text_open", "top")
+    __slots__ = ("fields", "growth", "kind", "name", "node", "props", "role", "streamed", "text_open", "top")
 
     def __init__(self, kind: int, top: bool, node: _Frame | None = None) -> None:
         self.kind = kind
         self.top = top  # part of the answer's top-level value chain (envelope -> Card)
-        self.node = node  # for _PROPS: the node frame these props belong to
+        self.node = node  # for _PROPS, _GROW, _ITEM, _CONTENT: the node frame they belong to; _SUB: the props
         self.role = _UNKNOWN
         self.name: str | None = None
         self.fields: dict[str, object] = {}
         self.props: dict[str, object] = {}
         self.streamed = False
         self.text_open = False
+        self.growth: Growth | None = None  # a _CONTAINER's list growing in the writer
 
 
 def _plain_card_children(text: str) -> list[object] | None:
@@ -202,6 +207,7 @@ class TreeBuilder:
         limits = getattr(catalog, "limits", None)
         self._max_children = max_children or int(getattr(limits, "max_children", 50))
         self._max_text = max_text_chars or int(getattr(limits, "max_string", 20_000))
+        self._max_items = int(getattr(limits, "max_children", 50))  # items of a growing container's list
         self._max_depth = max_depth
         self.repairs: list[str] = []
         self._state = catalog.new_state(self.repairs)
@@ -244,10 +250,15 @@ class TreeBuilder:
             # the children list sits at least 3 levels deep in the text (Card, props, children): a text
             # nesting below limit + 3 proves the exact walk would find nothing
             if _nesting_below(text.strip(), limit + 3) or not _deeper_than(children, limit):
+                # A container grown item by item writes the bytes it would write whole, unless the output
+                # cap cuts it (then the stream shows its first items): only then is it grown here too.
+                room = getattr(self._writer, "room", None)
+                grow = not isinstance(room, int) or 6 * len(text) >= room
                 self._writer.hold()
                 try:
                     for child in children:  # the same per-child commit the streaming walk makes
-                        self._commit(child)
+                        if not (grow and self._commit_growing(child)):
+                            self._commit(child)
                 finally:
                     self._writer.release()
                 return
@@ -291,6 +302,30 @@ class TreeBuilder:
             return
         for child in self._catalog.repair_nodes(node, self.repairs, state=self._state):
             self._emit_child(child)
+
+    def _commit_growing(self, value: object) -> bool:
+        """A container child of a Card parsed whole, grown as the streaming walk grows it (the same output);
+        False for any other value."""
+        found = split_growing(value)
+        if found is None or self._full or self._children >= self._max_children:
+            return False
+        name, before, props = found
+        growth = Growth(
+            self._catalog,
+            self._writer,
+            name,
+            before,
+            (self._children,),
+            self._max_items,
+            self.repairs,
+            self._state,
+        )
+        extra = grow_whole(growth, props)
+        whole = growth.close(extra)
+        self._grown(growth)
+        if whole is not None:
+            self._commit(whole)
+        return True
 
     def _node_of(self, value: object, depth: int) -> dict[str, Any] | None:
         """The node to repair for a value that is not plainly one; None when there is none (dropped, or a list
@@ -503,7 +538,7 @@ class TreeBuilder:
                 top.role = _ENVELOPE
                 stack.append(_Frame(_NODE, top.top))
                 return True
-            if key == "props" and opener == "{" and top.role in (_WRAPPER, _TEXT):
+            if key == "props" and opener == "{" and top.role in (_WRAPPER, _TEXT, _CONTAINER):
                 stack.append(_Frame(_PROPS, top.top, top))
                 return True
             if key == "children" and top.role == _WRAPPER:
@@ -512,12 +547,84 @@ class TreeBuilder:
         elif top.node is not None and top.node.role == _WRAPPER and key == "children":
             stack.append(_Frame(_LIST if opener == "[" else _NODE, False))
             return True
+        elif (
+            top.kind not in (_PROPS, _LIST) or (top.node is not None and top.node.role == _CONTAINER)
+        ) and self._grow(top, key, opener):
+            return True
         self._capture_key = key
         return False
 
+    def _grow(self, top: _Frame, key: str | None, opener: str) -> bool:
+        """Walk into a growing container (streaming-repair.md, "Containers"); False: capture the value."""
+        kind = top.kind
+        if kind in (_PROPS, _SUB):
+            props = top if kind == _PROPS else top.node
+            assert props is not None and props.node is not None
+            container = props.node
+            assert container.name is not None
+            slot = GROWABLE[container.name]
+            depth = 0 if kind == _PROPS else 1
+            if key != slot[depth] or container.growth is not None:
+                return False
+            if depth + 1 < len(slot):
+                if opener != "{":
+                    return False
+                self._stack.append(_Frame(_SUB, False, top))
+                return True
+            if opener != "[" or self._full or self._children >= self._max_children:
+                return False
+            shell = dict(props.props)
+            if kind == _SUB:
+                shell[slot[0]] = dict(top.fields)
+            container.growth = Growth(
+                self._catalog,
+                self._writer,
+                container.name,
+                shell,
+                (self._children,),
+                self._max_items,
+                self.repairs,
+                self._state,
+            )
+            self._stack.append(_Frame(_GROW, False, container))
+            return True
+        owner = top.node
+        if owner is None or owner.growth is None:
+            return False
+        if kind == _GROW and opener == "{" and owner.name in ITEM_CONTENT:
+            self._stack.append(_Frame(_ITEM, False, owner))
+            return True
+        if kind == _ITEM and opener == "[" and key == ITEM_CONTENT.get(owner.name or ""):
+            owner.growth.begin_item(top.fields)
+            self._stack.append(_Frame(_CONTENT, False, owner))
+            return True
+        return False
+
+    def _grown(self, growth: Growth) -> None:
+        """Count a container that opened among the root's children; stop when the writer is full."""
+        if growth.opened and not growth.counted:
+            growth.counted = True
+            self._children += 1
+        if growth.refused:
+            self._full = True
+            self.note("dropped children beyond the output size cap")
+
     def end(self) -> None:
         frame = self._stack.pop()
-        if frame.kind == _LIST:
+        kind = frame.kind
+        if kind in (_LIST, _GROW, _CONTENT):
+            return
+        if kind == _ITEM:
+            growth = frame.node.growth if frame.node is not None else None
+            if growth is not None:
+                growth.end_item(frame.fields)
+                self._grown(growth)
+            return
+        if kind == _SUB:
+            holder = frame.node
+            container = holder.node if holder is not None else None
+            if holder is not None and container is not None and container.growth is None and container.name:
+                holder.props[GROWABLE[container.name][0]] = dict(frame.fields)  # its list never started
             return
         if frame.kind == _PROPS:
             node = frame.node
@@ -551,6 +658,16 @@ class TreeBuilder:
         if frame.props:
             base = built.get("props")
             built["props"] = {**(base if isinstance(base, dict) else {}), **frame.props}
+        growth = frame.growth
+        if growth is not None:
+            written = built.get("props")
+            after = written.items() if isinstance(written, dict) else ()
+            extra: dict[str, Any] = {k: v for k, v in after if k not in growth.props and k != growth.slot[0]}
+            whole = growth.close(extra)
+            self._grown(growth)
+            if whole is None:
+                return
+            built = whole
         self._commit(built)
 
     def key(self, name: str) -> None:
@@ -574,6 +691,8 @@ class TreeBuilder:
                     self.note(f"unwrapped layout wrapper {value[:30]!r}")
             elif self._is_text_component(value):
                 top.role = _TEXT
+            elif value in GROWABLE and not top.top:
+                top.role = _CONTAINER
             else:
                 top.role = _GENERIC
         else:
@@ -594,15 +713,25 @@ class TreeBuilder:
         self._place(self._stack[-1], key, value)
 
     def _place(self, top: _Frame, key: str | None, value: object) -> None:
-        """A complete value in the skeleton: a Card child in a list, else a field or prop of the open node."""
-        if top.kind == _LIST:
+        """A complete value in the skeleton: a Card child in a list, an item of a growing container, else a
+        field or prop of the open node."""
+        kind = top.kind
+        if kind == _LIST:
             self._commit(value)
+        elif kind in (_GROW, _CONTENT):
+            growth = top.node.growth if top.node is not None else None
+            if growth is not None:
+                if kind == _GROW:
+                    growth.add(value)
+                else:
+                    growth.add_content(value)
+                self._grown(growth)
         elif key is None:
             return
-        elif top.kind == _NODE:
-            top.fields[key] = value
-        else:
+        elif kind == _PROPS:
             top.props[key] = value
+        else:
+            top.fields[key] = value
 
     def begin_string(self) -> bool:
         stack = self._stack

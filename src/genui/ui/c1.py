@@ -25,6 +25,10 @@ _ATTR = re.compile(r"""([A-Za-z_:][-\w:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _CUT_ENTITY = re.compile(r"&#?[A-Za-z0-9]{0,10}\Z")
 _CUT_TAG = re.compile(r"<[^<>]*\Z")
 _CLICK = re.compile(r"^User clicked on ([A-Za-z][\w-]*):\s?(.*)$", re.DOTALL)
+_CLICK_V2 = re.compile(r"^User clicked:\s?(.*)$", re.DOTALL)  # C1 v2 / OpenUI (openui-lang.md §1.2)
+# A content element of version 1 (no version, or version 1) in a C1 message.
+_V1_CONTENT = re.compile(r"""<content\b(?![^<>]*\bversion\s*=\s*["']?(?!1\b)\d)[^<>]*\bthesys\b""")
+_ENVELOPE_MARKER = "]]>openui:"
 
 
 def escape(text: str) -> str:
@@ -300,10 +304,34 @@ def _form_values(state: Any) -> list[tuple[str, str]]:
     return forms
 
 
+def has_v1_content(text: str) -> bool:
+    """Whether a C1 message holds a version 1 content element (a thread begun in v1)."""
+    return "<content" in text and _V1_CONTENT.search(text) is not None
+
+
+def _v2_click(label: str, context: list[Any]) -> str | None:
+    """A C1 v2 / OpenUI click (`["User clicked: LABEL", formState?, context?]`) as a sentence."""
+    click = _CLICK_V2.match(context[0].strip())
+    if click is None:
+        return None
+    target = click.group(1).strip()
+    sentence = f"The user clicked {label or target}"
+    forms = _form_values(context[1]) if len(context) > 1 else []
+    if forms:
+        sentence += " " + "; ".join(f"on form {name} with {pairs}" for name, pairs in forms)
+    if len(context) > 2 and context[2] not in (None, "", [], {}):
+        extra = context[2] if isinstance(context[2], str) else _dumps(context[2])
+        sentence += f" (context: {extra})"
+    return sentence + "."
+
+
 def describe_action(content: str | None, context: Any) -> str:
     """A user action message (content + context) as one readable sentence."""
     label = (content or "").strip()
     if isinstance(context, list) and context and isinstance(context[0], str):
+        v2 = _v2_click(label, context)
+        if v2 is not None:
+            return v2
         click = _CLICK.match(context[0].strip())
         state = context[1] if len(context) > 1 else None
         if click is not None:
@@ -344,11 +372,32 @@ def _assistant_text(message: C1Message) -> str:
     return "\n".join(p for p in pieces if p)
 
 
+def _envelope_text(text: str, role: str) -> str:
+    """An OpenUI 1.0 stored message (`]]>openui:` markers): its content, a user's click as a sentence, an
+    assistant's form state in words."""
+    from .openui.envelope import read_envelope
+
+    envelope = read_envelope(text)
+    context = envelope.context
+    if role == "user":
+        return describe_action(envelope.content, context) if context is not None else envelope.content
+    state = context.get("formState") if isinstance(context, dict) and "formState" in context else context
+    forms = _form_values(state) if state not in (None, [], {}) else []
+    edited = "(The user edited " + "; ".join(f"form {n}: {p}" for n, p in forms) + ")" if forms else ""
+    return "\n".join(p for p in (envelope.content.strip(), edited) if p)
+
+
 def to_model_text(text: str, role: str) -> str:
-    """History message -> what a model reads: assistant C1 becomes compact JSON of its Card (no think items);
-    a user action message becomes a sentence; plain text passes through unchanged. Never raises."""
+    """History message -> what a model reads: assistant C1 becomes compact JSON of its Card (v1) or its
+    program (v2; no think items); a user action message (v1 or v2 click, OpenUI envelope) becomes a sentence;
+    plain text passes through unchanged. Never raises."""
     if not isinstance(text, str):
         return ""
+    if _ENVELOPE_MARKER in text and (text.startswith(_ENVELOPE_MARKER) or "\n" + _ENVELOPE_MARKER in text):
+        try:
+            return _envelope_text(text, role)
+        except Exception:  # garbage history must never fail a request
+            return text
     if "<" not in text:
         return text
     try:

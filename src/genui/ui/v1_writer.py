@@ -4,10 +4,11 @@
     "error":null}</content>     (one line on the wire)
 
 written as the tree grows: the envelope and the root open with the first child, each child goes out whole
-(its JSON), a streamed text prop grows inside its JSON string, and the brackets close at the end. Every piece
-ends between children or inside that string, never inside an entity, a key or a component name, so each
-prefix of the output closes to a valid tree or to nothing. It writes the root's children and root-level
-streamed text (all the builder grows today); a child of a nested container would need its container open.
+(its JSON), a streamed text prop grows inside its JSON string, and the brackets close at the end. An open
+container is written with its other members first and its growing list last (`{"component":"Form","props":
+{"name":"f","children":[`), so what follows is only its children and then its closers. Every piece ends
+between children or inside that string, never inside an entity, a key or a component name, so each prefix of
+the output closes to a valid tree or to nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from functools import cache
 import orjson
 
 from .c1 import CONTENT_CLOSE, CONTENT_OPEN_V1, escape, write_thinkitem
-from .writer import Node, Path
+from .writer import Node, Path, Slot, slot_items, with_slot
 
 _CARD_START = CONTENT_OPEN_V1 + escape('{"component":{"component":"Card","props":{"children":[')
 _PLAIN_END = "]" + escape('}},"error":null}') + CONTENT_CLOSE
@@ -82,6 +83,29 @@ class _Batch:
         self.most = 0
 
 
+def _opening(value: Node, slot: Slot) -> str:
+    """JSON of `value` up to and into the list at `slot` (the other members first), with its items so far."""
+    parts = []
+    for key in slot:
+        others = _members({k: v for k, v in value.items() if k != key})
+        parts.append("{" + others[1:] + ("," if others else "") + dumps(key) + ":")
+        value = value[key]
+    parts.append("[" + ",".join(dumps(item) for item in value))
+    return "".join(parts)
+
+
+class _Open:
+    """An open container: its opening text (written with its first child, never alone: an empty list may be
+    invalid), how deep its list sits (closers to write), whether it has a child yet."""
+
+    __slots__ = ("depth", "empty", "head")
+
+    def __init__(self, head: str, depth: int, empty: bool) -> None:
+        self.head: str | None = head  # None once written
+        self.depth = depth
+        self.empty = empty
+
+
 class V1Writer:
     """Writes the tree as C1 v1 content; `max_chars` bounds the whole output (think items included)."""
 
@@ -91,6 +115,12 @@ class V1Writer:
         self._max = max_chars
         self._open = False  # <content> and the root opened
         self._batch: _Batch | None = None
+        self._stack: list[_Open] = []  # open containers below the root, innermost last
+
+    @property
+    def room(self) -> int:
+        """Characters the output may still take."""
+        return self._max - self.chars
 
     def _emit(self, piece: str) -> None:
         self.parts.append(piece)
@@ -108,9 +138,43 @@ class V1Writer:
         self._emit(write_thinkitem(title, content, ephemeral))
         return True
 
+    def _check(self, parent: Path) -> None:
+        if len(parent) != len(self._stack):
+            raise ValueError(f"{parent} is not the innermost open container")
+
+    def _nested(self, body: str) -> bool:
+        """Write a child of the innermost open container, after the openings not written yet."""
+        stack = self._stack
+        start = len(stack)
+        while start and stack[start - 1].head is not None:
+            start -= 1
+        pieces = []
+        for i in range(start, len(stack)):
+            above = stack[i - 1] if i else None
+            if above is None:
+                pieces.append("," if self._open else _CARD_START)
+            elif not above.empty:  # (a parent written in this piece is still empty)
+                pieces.append(",")
+            pieces.append(stack[i].head or "")
+        top = stack[-1]
+        text = "".join(pieces) + ("" if top.empty else ",") + body
+        if self.chars + len(text) > self._max:
+            return False
+        for i in range(start, len(stack)):
+            stack[i].head = None
+            if i:
+                stack[i - 1].empty = False
+            else:
+                self._open = True
+        top.empty = False
+        self._emit(text)
+        return True
+
     def append_child(self, parent: Path, node: Node) -> bool:
-        if parent:
-            raise NotImplementedError("the v1 writer writes children of the root only")
+        if parent or self._stack:
+            self._check(parent)
+            self._flush_held()
+            return self._nested(_escaped_json(node))
         batch = self._batch
         if batch is not None and self._batched(batch, node):
             return True
@@ -122,6 +186,11 @@ class V1Writer:
 
     def hold(self) -> None:
         self._batch = _Batch()
+
+    def _flush_held(self) -> None:
+        """Write held children now (the order of the output is the order of the events)."""
+        if self._batch is not None:
+            self._flush(self._batch)
 
     def release(self) -> None:
         batch = self._batch
@@ -156,9 +225,30 @@ class V1Writer:
             batch.raws.clear()
             batch.most = 0
 
+    def open_child(self, parent: Path, node: Node, slot: Slot) -> bool:
+        self._check(parent)
+        self._flush_held()
+        items = slot_items(node, slot) or []
+        self._stack.append(
+            _Open(escape(_opening(with_slot(node, slot, []) if items else node, slot)), len(slot), True)
+        )
+        if items and not self._nested(",".join(_escaped_json(item) for item in items)):
+            self._stack.pop()  # written now with the children it comes with, or not at all
+            return False
+        return True
+
+    def close_child(self, extra: Node) -> None:
+        self._flush_held()
+        top = self._stack.pop()
+        if top.head is None:  # never written: a container without children is not shown at all
+            self._emit(escape("]" + _members(extra) + "}" * top.depth))
+
     def open_text(self, parent: Path, component: str, prop: str, text: str) -> bool:
-        if parent:
-            raise NotImplementedError("the v1 writer streams text of root children only")
+        if parent or self._stack:
+            self._check(parent)
+            self._flush_held()
+            return self._nested(_text_start(component, prop) + escape(_json_body(text)))
+        self._flush_held()  # children held before it go first
         body = escape(_json_body(text))
         if self.chars + len(body) > self._max:
             return False
@@ -177,6 +267,8 @@ class V1Writer:
         self._emit(escape('"' + _members(props) + "}}"))
 
     def finish(self, root_props: Node, error: str | None = None) -> None:
+        while self._stack:
+            self.close_child({})
         if not self._open:
             self._emit(self._child_prefix())  # no child came: an empty Card, still a valid tree
         if root_props or error is not None:

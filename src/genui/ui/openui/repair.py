@@ -76,7 +76,7 @@ class RepairResult:
         }
 
 
-class _Notes:
+class Notes:
     def __init__(self) -> None:
         self.items: dict[tuple[str, str, str | None, str | None], Issue] = {}
 
@@ -109,7 +109,7 @@ def _coerce(value: Any, schema: Mapping[str, Any]) -> Any:
 
 
 class RepairHooks(Hooks):
-    def __init__(self, budget: RepairBudget, notes: _Notes) -> None:
+    def __init__(self, budget: RepairBudget, notes: Notes) -> None:
         self.budget = budget
         self.notes = notes
         self.materializer: Materializer | None = None  # set once built: its current statement names notes
@@ -155,10 +155,10 @@ def map_component_name(name: str, library: Library) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
-class _Cleaner:
+class Cleaner:
     """String safety and data-depth budget on the syntax tree, before materialization."""
 
-    def __init__(self, library: Library, budget: RepairBudget, notes: _Notes) -> None:
+    def __init__(self, library: Library, budget: RepairBudget, notes: Notes) -> None:
         self.library = library
         self.budget = budget
         self.notes = notes
@@ -244,7 +244,7 @@ class _Cleaner:
         return Program(tuple(statements), program.incomplete, program.too_deep)
 
 
-def _without_invalid_tail(program: Program, library: Library, lang: Lang, notes: _Notes) -> Program:
+def _without_invalid_tail(program: Program, library: Library, lang: Lang, notes: Notes) -> Program:
     """A cut-off last statement is kept when it still gives a value (what in it is invalid is pruned as
     usual) unless it has errors and an earlier definition of its name exists; otherwise it is dropped (an
     earlier definition then holds)."""
@@ -273,7 +273,7 @@ def _children_param(component: Component) -> str | None:
     return None
 
 
-def _with_root(program: Program, library: Library, notes: _Notes) -> Program | None:
+def _with_root(program: Program, library: Library, notes: Notes) -> Program | None:
     """`program` with a `root` statement, or None when none can be made without inventing data."""
     if ROOT_ID in program.table:
         return program
@@ -312,7 +312,7 @@ def _with_root(program: Program, library: Library, notes: _Notes) -> Program | N
     return Program((added, *program.statements), program.incomplete, program.too_deep)
 
 
-def _attach_orphans(materializer: Materializer, root: Node, library: Library, notes: _Notes) -> None:
+def _attach_orphans(materializer: Materializer, root: Node, library: Library, notes: Notes) -> None:
     component = library.components.get(root.component)
     children = _children_param(component) if component is not None else None
     slot = component.param(children) if component is not None and children else None
@@ -356,8 +356,8 @@ def repair(
         initial: ValidationResult | None = validate(text, library, lang=lang)
     except (ProgramTooDeep, ProgramTooLarge):
         initial = None
-    notes = _Notes()
-    program = _Cleaner(library, budget, notes).program(parse(text, skip_too_deep=True))
+    notes = Notes()
+    program = Cleaner(library, budget, notes).program(parse(text, skip_too_deep=True))
     for name in program.too_deep:
         notes.add(Issue("too-deep", f'dropped statement "{name}": it nests too deeply', None, None, name))
     program = _without_invalid_tail(program, library, lang, notes)

@@ -35,17 +35,26 @@ class StatementSplitter:
         self._fence = False  # inside a ``` block
         self._fenced = False  # a fence has closed: text outside fences is prose from now on
         self._skip_line = False  # the rest of this line is ignored (prose, comment, fence tag)
+        self._at_line_end = False  # a statement's newline waits for the next line (a `?` would continue it)
 
     @property
     def pending(self) -> str:
         """The text of the statement still being written (empty between statements)."""
         return self._buf[self._start :].strip() if self._in_statement else ""
 
+    def pending_tail(self, offset: int, size: int | None = None) -> str:
+        """The pending text from `offset` characters after where the pending statement (or line) starts
+        (`size` characters at most), without copying the rest: a statement read while it is written."""
+        start = self._start + offset
+        return self._buf[start : None if size is None else start + size]
+
     def feed(self, delta: str) -> list[str]:
         buf = self._buf
         self._buf = ""
         buf += delta  # in place: the buffer has no other reference
         self._buf = buf
+        if not self._at_line_end and "\n" not in delta and "`" not in delta:
+            return []  # a statement ends only at a newline (or a fence): scanned when one comes
         out: list[str] = []
         self._scan(out, final=False)
         if self._start > 4096 and self._start > len(self._buf) // 2:
@@ -81,6 +90,7 @@ class StatementSplitter:
         buf = self._buf
         n = len(buf)
         i = self._pos
+        self._at_line_end = False
         while i < n:
             if self._skip_line:
                 newline = buf.find("\n", i)
@@ -184,6 +194,7 @@ class StatementSplitter:
                 while j < n and buf[j] in _WHITESPACE:
                     j += 1
                 if j >= n and not final:
+                    self._at_line_end = True
                     break  # the next line may continue a ternary: wait for it
                 if j < n and buf[j] == "?":
                     i = j

@@ -190,6 +190,10 @@ class _Writer:
         if name is None:
             name = self.fresh_name(component)
         self.named[name] = node
+        return self.line(name, component, props, depth)
+
+    def line(self, name: str, component: str, props: Mapping[str, Any], depth: int) -> str:
+        """Write `name = Component(...)` (before the statements of the components nested in it)."""
         index = len(self.lines)
         self.lines.append("")
         self.lines[index] = f"{name} = {self.call(component, props, depth)}"
@@ -234,6 +238,28 @@ class _Writer:
 
 
 _FREE: Any = object()
+
+
+class StatementWriter(_Writer):
+    """Writes parts of a tree as statements, for a writer that streams a program: each component nested in
+    a value gets a fresh name (never the name it was read under, which may be taken); `take()` hands over
+    the lines written since the last call."""
+
+    def __init__(self, library: Library) -> None:
+        super().__init__(library, "root")
+
+    def statement(
+        self, node: Any, component: str, props: Mapping[str, Any], depth: int, name: str | None
+    ) -> str:
+        if name is None:
+            name = self.fresh_name(component)
+        self.named[name] = None
+        return self.line(name, component, props, depth)
+
+    def take(self) -> list[str]:
+        lines = self.lines
+        self.lines = []
+        return lines
 
 
 def write(tree: Mapping[str, Any], library: Library | None = None, *, root_id: str = "root") -> str:

@@ -15,8 +15,9 @@ import httpx2
 import pytest
 
 from genui.models.anthropic_provider import AnthropicProvider, to_anthropic_messages, to_anthropic_tool_choice
-from genui.models.base import Finish, ModelEvent, ModelRequest, TextDelta, ToolCallDelta, UpstreamError, Usage
+from genui.models.base import ModelRequest, UpstreamError
 from genui.models.config import ProviderConfig
+from genui.models.events import Finish, ModelEvent, TextDelta, ToolCallDelta, Usage
 
 pytestmark = pytest.mark.timeout(20)
 MODEL = "claude-opus-4-5"

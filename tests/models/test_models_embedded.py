@@ -12,9 +12,10 @@ import pytest
 
 from embedded_prompts import WEATHER_TOOL
 from genui.models import embedded
-from genui.models.base import Finish, ModelEvent, ModelRequest, TextDelta, ToolCallDelta, UpstreamError, Usage
+from genui.models.base import ModelRequest, UpstreamError
 from genui.models.config import ProviderConfig
 from genui.models.embedded import EmbeddedProvider, default_model_path
+from genui.models.events import Finish, ModelEvent, TextDelta, ToolCallDelta, Usage
 from genui.ui import Catalog
 
 CATALOG = Catalog.default()

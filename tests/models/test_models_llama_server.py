@@ -13,9 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
-from genui.models.base import Finish, ModelRequest, TextDelta, ToolCallDelta, Usage
+from genui.models.base import ModelRequest
 from genui.models.config import ProviderConfig
 from genui.models.embedded import default_model_path
+from genui.models.events import Finish, TextDelta, ToolCallDelta, Usage
 from genui.models.openai_compat import OpenAICompatProvider
 from genui.ui import Catalog
 

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from fakes import DEFAULT_UI_TEXT, ScriptedUpstream, Step
-from genui.models.base import Finish, ModelEvent, ModelRequest, TextDelta, ToolCallDelta, UpstreamError, Usage
+from genui.models.base import ModelRequest, UpstreamError
 from genui.models.config import ProviderConfig
+from genui.models.events import Finish, ModelEvent, TextDelta, ToolCallDelta, Usage
 from genui.models.openai_compat import OpenAICompatProvider, flavor_of, gemini_thinking_budget
 
 pytestmark = pytest.mark.timeout(30)

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from fakes import DEFAULT_UI_TEXT, ScriptedUpstream, Step
-from genui.models.base import Finish, ModelEvent, ModelRequest, TextDelta, UpstreamError, Usage
+from genui.models.base import ModelRequest, UpstreamError
 from genui.models.config import ModelConfig, ProviderConfig
+from genui.models.events import Finish, ModelEvent, TextDelta, Usage
 from genui.models.openai_compat import OpenAICompatProvider
 from genui.models.registry import ModelRegistry
 from genui.models.router import Router, backoff_delay

@@ -13,8 +13,8 @@ import pytest
 
 from embedded_prompts import WEATHER_TOOL, valid_tree
 from fakes.upstream import ScriptedUpstream, Step
-from genui.models.base import Finish, ToolCallDelta, Usage
 from genui.models.config import ModelConfig, ProviderConfig
+from genui.models.events import Finish, ToolCallDelta, Usage
 from genui.models.registry import ModelRegistry
 from genui.models.router import Router
 from genui.service import compose as compose_module

@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 
-from genui.store import ConversationRepository, Database, DuplicateItemError, KeyRepository, UnknownCursor
+from genui.store import (
+    ConversationRepository,
+    Database,
+    DuplicateItemError,
+    KeyRepository,
+    PageQuery,
+    UnknownCursor,
+)
 
 
 def _user(text: str) -> dict[str, Any]:
@@ -50,14 +57,14 @@ async def test_items_get_ids_order_and_pages(database: Database) -> None:
     everything = await repo.all_items(conv.id, org)
     assert everything is not None and len(everything) == 4
     ids = [i["id"] for i in everything]
-    page = await repo.list_items(conv.id, org, limit=3)  # default order: desc
+    page = await repo.list_items(conv.id, org, PageQuery(limit=3))  # default order: desc
     assert page is not None and [i["id"] for i in page.data] == ids[::-1][:3] and page.has_more
-    rest = await repo.list_items(conv.id, org, after=page.last_id, limit=3)
+    rest = await repo.list_items(conv.id, org, PageQuery(after=page.last_id, limit=3))
     assert rest is not None and [i["id"] for i in rest.data] == [ids[0]] and not rest.has_more
-    asc = await repo.list_items(conv.id, org, after=ids[0], order="asc", limit=100)
+    asc = await repo.list_items(conv.id, org, PageQuery(after=ids[0], order="asc", limit=100))
     assert asc is not None and [i["id"] for i in asc.data] == ids[1:]
     with pytest.raises(UnknownCursor):
-        await repo.list_items(conv.id, org, after="msg_unknown")
+        await repo.list_items(conv.id, org, PageQuery(after="msg_unknown"))
     assert await repo.get_item(conv.id, org, ids[1]) == everything[1]
     assert await repo.delete_item(conv.id, org, ids[1]) == await repo.get(conv.id, org)
     assert await repo.get_item(conv.id, org, ids[1]) is None

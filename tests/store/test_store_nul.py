@@ -14,6 +14,7 @@ from genui.store import (
     ConversationRepository,
     Database,
     KeyRepository,
+    PageQuery,
     ResponseRepository,
     UnknownCursor,
     UsageRepository,
@@ -94,7 +95,7 @@ async def test_conversations_keep_nul_in_items_ids_and_metadata(database: Databa
     assert fetched is not None and fetched.metadata == {"topic\x00": "\x00demo"}
     for item in items:
         assert await repo.get_item(conv.id, org, item["id"]) == item
-    page = await repo.list_items(conv.id, org, after=items[0]["id"], order="asc", limit=100)
+    page = await repo.list_items(conv.id, org, PageQuery(after=items[0]["id"], order="asc", limit=100))
     assert page is not None and page.data == items[1:]
     updated = await repo.update(conv.id, org, {"\x00": "\x00"})
     assert updated is not None and updated.metadata == {"\x00": "\x00"}
@@ -121,7 +122,7 @@ async def test_lookups_by_ids_holding_nul_find_nothing(database: Database) -> No
         assert await conversations.delete_item(conv.id, org, bad) is None
         assert await conversations.delete(bad, org) is False
         try:
-            await conversations.list_items(conv.id, org, after=bad)
+            await conversations.list_items(conv.id, org, PageQuery(after=bad))
         except UnknownCursor:
             pass
         else:

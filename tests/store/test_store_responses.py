@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 
-from genui.store import ConversationRepository, Database, KeyRepository, ResponseRepository, UnknownCursor
+from genui.store import (
+    ConversationRepository,
+    Database,
+    KeyRepository,
+    PageQuery,
+    ResponseRepository,
+    UnknownCursor,
+)
 from genui.store.ids import new_id
 from store.storeitems import message
 
@@ -113,17 +120,17 @@ async def test_input_items_cursor_pagination(database: Database) -> None:
     items = [message("user", str(i)) for i in range(5)]
     await repo.start(org, resource, items)
     ids = [item["id"] for item in items]
-    page = await repo.input_items(resource["id"], org, limit=2, order="asc")
+    page = await repo.input_items(resource["id"], org, PageQuery(limit=2, order="asc"))
     assert page is not None and [i["id"] for i in page.data] == ids[:2] and page.has_more
-    page = await repo.input_items(resource["id"], org, after=page.last_id, limit=2, order="asc")
+    page = await repo.input_items(resource["id"], org, PageQuery(after=page.last_id, limit=2, order="asc"))
     assert page is not None and [i["id"] for i in page.data] == ids[2:4] and page.has_more
-    page = await repo.input_items(resource["id"], org, after=page.last_id, limit=2, order="asc")
+    page = await repo.input_items(resource["id"], org, PageQuery(after=page.last_id, limit=2, order="asc"))
     assert page is not None and [i["id"] for i in page.data] == ids[4:] and not page.has_more
-    desc = await repo.input_items(resource["id"], org, limit=10)
+    desc = await repo.input_items(resource["id"], org, PageQuery(limit=10))
     assert desc is not None and [i["id"] for i in desc.data] == ids[::-1] and not desc.has_more
     assert desc.body()["first_id"] == ids[-1] and desc.body()["last_id"] == ids[0]
     with pytest.raises(UnknownCursor):
-        await repo.input_items(resource["id"], org, after="msg_nope")
+        await repo.input_items(resource["id"], org, PageQuery(after="msg_nope"))
 
 
 async def test_completed_response_appends_turn_to_conversation_atomically(database: Database) -> None:

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from starlette.requests import HTTPConnection
 
-from genui.models.base import Usage
+from genui.models.events import Usage
 from genui.service.accounting import Caller
 
 SCOPE_KEY = "genui.access"

@@ -20,7 +20,8 @@ from genui.api.errors import from_upstream, json_response
 from genui.api.openapi import MODEL_CALL, errors, json_body
 from genui.api.sse import EventStream
 from genui.errors import ApiError
-from genui.models.base import Finish, ToolCallDelta, UpstreamError, Usage
+from genui.models.base import UpstreamError
+from genui.models.events import Finish, ToolCallDelta, Usage
 from genui.service.chat import ChatRequest, ChatResult, ChatRun, check_chat_request
 from genui.service.lifecycle import ServerShuttingDown
 from genui.service.turn import TextOut

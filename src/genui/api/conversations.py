@@ -3,20 +3,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
-
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from genui.api.body import read_body
-from genui.api.deps import authenticate, get_state
+from genui.api.deps import PageParams, Who, get_state
 from genui.api.errors import json_response
 from genui.api.openapi import READ, WRITE, errors, json_body
-from genui.service.accounting import Caller
 from genui.service.conversations import AddItems, ConversationService, CreateConversation, UpdateConversation
 
 router = APIRouter(tags=["conversations"])
-Who = Annotated[Caller, Depends(authenticate)]
 
 
 def service(request: Request) -> ConversationService:
@@ -67,16 +63,8 @@ async def add_items(request: Request, conversation_id: str, who: Who) -> Respons
 
 @router.get("/v1/conversations/{conversation_id}/items", responses=errors(400, *READ))
 @router.get("/v1/embed/conversations/{conversation_id}/items", include_in_schema=False)
-async def list_items(
-    request: Request,
-    conversation_id: str,
-    who: Who,
-    after: Annotated[str | None, Query(max_length=64)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    order: Annotated[Literal["asc", "desc"], Query()] = "desc",
-) -> Response:
-    page = await service(request).list_items(conversation_id, who, after=after, limit=limit, order=order)
-    return json_response(page.body())
+async def list_items(request: Request, conversation_id: str, who: Who, page: PageParams) -> Response:
+    return json_response((await service(request).list_items(conversation_id, who, page)).body())
 
 
 @router.get("/v1/conversations/{conversation_id}/items/{item_id}", responses=errors(*READ))

@@ -7,7 +7,9 @@ import hashlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Annotated
 
+from fastapi import Depends, Query
 from starlette.requests import HTTPConnection
 
 from genui.api.access import note_caller
@@ -23,7 +25,8 @@ from genui.service.conversations import ConversationService
 from genui.service.lifecycle import Drain
 from genui.service.repair import RepairService
 from genui.service.responses import ResponseService
-from genui.store import Database, KeyRepository, LeaseKeeper
+from genui.store import Database, KeyRepository, LeaseKeeper, PageQuery
+from genui.store.pages import Order
 
 LOCAL_ORG = "local"
 # Verified keys are remembered this long, so a revocation takes effect within this many seconds.
@@ -127,3 +130,18 @@ async def _caller(request: HTTPConnection) -> Caller:
             code="missing_api_key",
         )
     raise ApiError(403, "Invalid or revoked API key.", type="permission_denied_error", code="invalid_api_key")
+
+
+Who = Annotated[Caller, Depends(authenticate)]  # a route's caller, its key checked
+
+
+def page_query(
+    after: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    order: Annotated[Order, Query()] = "desc",
+) -> PageQuery:
+    """A list route's page parameters, named and bounded as OpenAI's lists take them."""
+    return PageQuery(after, limit, order)
+
+
+PageParams = Annotated[PageQuery, Depends(page_query)]

@@ -3,21 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from genui.api.deps import authenticate, get_state
+from genui.api.deps import Who, get_state
 from genui.api.errors import json_response
 from genui.api.openapi import AUTHED, READ, errors
 from genui.config import LATEST_ALIAS
 from genui.errors import ApiError
-from genui.service.accounting import Caller
 from genui.service.artifacts import ARTIFACT_MODEL, is_artifact_model
 
 router = APIRouter(tags=["models"])
-Who = Annotated[Caller, Depends(authenticate)]
 
 
 def _model(name: str, owned_by: str) -> dict[str, object]:

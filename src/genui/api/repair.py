@@ -7,19 +7,18 @@ from __future__ import annotations
 
 import secrets
 import time
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from genui.api.body import read_body
-from genui.api.deps import authenticate, get_state
+from genui.api.deps import Who, get_state
 from genui.api.errors import json_response
 from genui.api.openapi import MODEL_CALL, errors, json_body
 from genui.errors import ApiError
-from genui.models.base import Usage
-from genui.service.accounting import Caller
+from genui.models.events import Usage
 from genui.service.repair import RepairRequest
 from genui.service.repair_input import (
     MAX_PROGRAM_CHARS,
@@ -31,7 +30,6 @@ from genui.service.repair_input import (
 )
 
 router = APIRouter(tags=["repair"])
-Who = Annotated[Caller, Depends(authenticate)]
 AUTOFIX_MODEL = "openui/autofix"
 SANITIZE_MODEL = "openui/sanitize"
 SANITIZE_STATUS = {"already_valid": "already_valid", "fixed": "repaired", "fix_failed": "repair_failed"}

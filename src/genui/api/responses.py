@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import aclosing
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from genui.api.access import note_run
 from genui.api.body import read_json, validated
-from genui.api.deps import authenticate, get_state
+from genui.api.deps import PageParams, Who, authenticate, get_state
 from genui.api.errors import json_response
 from genui.api.openapi import MODEL_CALL, READ, errors, json_body
 from genui.api.sse import EventStream
-from genui.service.accounting import Caller
 from genui.service.responses import CreateResponse, ResponseRun, check_create_request, check_tool_types
 
 router = APIRouter(tags=["responses"])
-Who = Annotated[Caller, Depends(authenticate)]
 
 
 async def read_request(request: Request) -> CreateResponse:
@@ -73,15 +71,5 @@ async def delete_response(request: Request, response_id: str, who: Who) -> Respo
 
 @router.get("/v1/embed/responses/{response_id}/input_items", responses=errors(400, *READ))
 @router.get("/v1/responses/{response_id}/input_items", include_in_schema=False)
-async def list_input_items(
-    request: Request,
-    response_id: str,
-    who: Who,
-    after: Annotated[str | None, Query(max_length=64)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    order: Annotated[Literal["asc", "desc"], Query()] = "desc",
-) -> Response:
-    page = await get_state(request).responses.input_items(
-        response_id, who, after=after, limit=limit, order=order
-    )
-    return json_response(page.body())
+async def list_input_items(request: Request, response_id: str, who: Who, page: PageParams) -> Response:
+    return json_response((await get_state(request).responses.input_items(response_id, who, page)).body())

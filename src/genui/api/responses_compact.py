@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from genui.api.body import read_body
-from genui.api.deps import authenticate, get_state
+from genui.api.deps import Who, get_state
 from genui.api.errors import json_response
 from genui.api.openapi import WRITE, errors, json_body
-from genui.service.accounting import Caller
 from genui.service.compaction import Compaction, CompactRequest
 
 router = APIRouter(tags=["responses"])
-Who = Annotated[Caller, Depends(authenticate)]
 
 
 @router.post(

@@ -4,22 +4,18 @@ visualize service, frame the answer exactly as a chat completion (same auth, lim
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from genui.api import models
 from genui.api.body import read_body
 from genui.api.chat import answer
-from genui.api.deps import authenticate, get_state
+from genui.api.deps import Who, get_state
 from genui.api.openapi import MODEL_CALL, errors, json_body
-from genui.service.accounting import Caller
 from genui.service.chat import ChatRequest, check_chat_request
 from genui.service.visualize import check_no_tools, visualize_service
 
 router = APIRouter(tags=["visualize"])
-Who = Annotated[Caller, Depends(authenticate)]
 router.add_api_route("/v1/visualize/models", models.list_models, methods=["GET"], include_in_schema=False)
 router.add_api_route(
     "/v1/visualize/models/{model_id:path}", models.get_model, methods=["GET"], include_in_schema=False

@@ -19,18 +19,10 @@ from typing import Any
 import anthropic
 import httpx2
 
-from genui.models.base import (
-    Finish,
-    FinishReason,
-    ModelEvent,
-    ModelRequest,
-    TextDelta,
-    ToolCallDelta,
-    UpstreamError,
-    Usage,
-)
+from genui.models.base import ModelRequest, UpstreamError
 from genui.models.config import ProviderConfig
 from genui.models.errors import from_status, from_transport, upstream_code, upstream_message
+from genui.models.events import Finish, FinishReason, ModelEvent, TextDelta, ToolCallDelta, Usage
 from genui.models.messages import content_text
 from genui.models.openai_compat import resolve_api_key
 

@@ -7,52 +7,16 @@ A provider turns a `ModelRequest` (OpenAI chat-format messages plus options) int
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, runtime_checkable
+from dataclasses import dataclass, field, fields
+from typing import Any, Protocol, runtime_checkable
 
-FinishReason = Literal["stop", "length", "tool_calls", "content_filter"]
-
-
-@dataclass(frozen=True, slots=True)
-class TextDelta:
-    """A piece of the model's raw text (untrusted: it goes through the stream repairer)."""
-
-    text: str
+from genui.models.events import ModelEvent
 
 
-@dataclass(frozen=True, slots=True)
-class ToolCallDelta:
-    """A piece of a tool call, OpenAI-style: a call's first delta carries id and name, later ones don't."""
+@dataclass(slots=True, kw_only=True)
+class ModelOptions:
+    """The caller's options for one model call, passed through as given (a turn request carries them too)."""
 
-    index: int
-    id: str | None = None
-    name: str | None = None
-    arguments: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Usage:
-    """Token counts as the upstream reports them (or as the embedded model counts them)."""
-
-    input_tokens: int
-    output_tokens: int
-    cached_tokens: int = 0
-    reasoning_tokens: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Finish:
-    reason: FinishReason
-
-
-ModelEvent = TextDelta | ToolCallDelta | Usage | Finish
-
-
-@dataclass(slots=True)
-class ModelRequest:
-    """What one model call needs. `messages` use the OpenAI chat format (system/user/assistant/tool)."""
-
-    messages: list[dict[str, Any]]
     tools: list[dict[str, Any]] | None = None
     tool_choice: Any = None
     parallel_tool_calls: bool | None = None
@@ -60,6 +24,22 @@ class ModelRequest:
     temperature: float | None = None
     top_p: float | None = None
     stop: list[str] | None = None
+    reasoning_effort: str | None = None
+    verbosity: str | None = None
+    prompt_cache_key: str | None = None
+    # False when the caller needs only the whole answer: a provider may then make one non-streaming call.
+    stream: bool = True
+
+    def options(self) -> dict[str, Any]:
+        """These options alone, as keyword arguments (for the model request a turn request makes)."""
+        return {f.name: getattr(self, f.name) for f in fields(ModelOptions)}
+
+
+@dataclass(slots=True, kw_only=True)
+class ModelRequest(ModelOptions):
+    """What one model call needs. `messages` use the OpenAI chat format (system/user/assistant/tool)."""
+
+    messages: list[dict[str, Any]]
     # The catalog's JSON Schema of the root Card node; providers that can constrain decoding use it.
     json_schema: dict[str, Any] | None = None
     # The same answer cut down for a small local model (few choices, tight caps): a provider running one
@@ -73,11 +53,6 @@ class ModelRequest:
     # When the model is asked to write OpenUI Lang instead of JSON (the schemas above are then None): a GBNF
     # grammar of the library's programs (models/grammar.py), for a provider that decodes with grammars.
     grammar: str | None = None
-    reasoning_effort: str | None = None
-    verbosity: str | None = None
-    prompt_cache_key: str | None = None
-    # False when the caller needs only the whole answer: a provider may then make one non-streaming call.
-    stream: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -29,17 +29,9 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-from genui.models.base import (
-    Finish,
-    FinishReason,
-    ModelEvent,
-    ModelRequest,
-    TextDelta,
-    ToolCallDelta,
-    UpstreamError,
-    Usage,
-)
+from genui.models.base import ModelRequest, UpstreamError
 from genui.models.config import ProviderConfig
+from genui.models.events import Finish, FinishReason, ModelEvent, TextDelta, ToolCallDelta, Usage
 from genui.models.grammar import grammar_for
 from genui.models.messages import content_text, plain_messages
 from genui.models.tool_intent import forced_tool, function_of

@@ -34,18 +34,10 @@ import aiohttp
 import orjson
 
 from genui import __version__
-from genui.models.base import (
-    Finish,
-    FinishReason,
-    ModelEvent,
-    ModelRequest,
-    TextDelta,
-    ToolCallDelta,
-    UpstreamError,
-    Usage,
-)
+from genui.models.base import ModelRequest, UpstreamError
 from genui.models.config import ProviderConfig
 from genui.models.errors import from_status, from_transport, upstream_code, upstream_message
+from genui.models.events import Finish, FinishReason, ModelEvent, TextDelta, ToolCallDelta, Usage
 from genui.models.strict import strict_schema
 
 OPENAI_HOST = "api.openai.com"

@@ -21,9 +21,10 @@ from typing import TypeVar
 
 from genui import telemetry
 from genui.config import Settings
-from genui.models.base import ModelEvent, ModelRequest, Provider, TextDelta, ToolCallDelta, UpstreamError
+from genui.models.base import ModelRequest, Provider, UpstreamError
 from genui.models.config import ProviderConfig
 from genui.models.errors import is_client_error
+from genui.models.events import ModelEvent, TextDelta, ToolCallDelta
 from genui.models.metrics import UPSTREAM_ERRORS
 from genui.models.registry import ModelRegistry, ResolvedModel
 

@@ -12,7 +12,7 @@ import anyio
 
 from genui.limits.ratelimit import RateLimiter, estimate_tokens
 from genui.limits.usage import UsageRecorder
-from genui.models.base import Usage
+from genui.models.events import Usage
 from genui.service.metrics import REPAIRS, TOKENS
 from genui.service.turn import message_chars
 

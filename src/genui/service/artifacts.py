@@ -17,7 +17,8 @@ from contextlib import aclosing
 from typing import Any
 
 from genui.errors import ApiError
-from genui.models.base import Finish, ModelRequest, TextDelta, Usage
+from genui.models.base import ModelRequest
+from genui.models.events import Finish, TextDelta, Usage
 from genui.models.registry import ModelRegistry, ResolvedModel, parse_version
 from genui.models.router import Router
 from genui.service.accounting import Accounting, Caller

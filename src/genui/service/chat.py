@@ -11,19 +11,16 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from genui.errors import ApiError
-from genui.models.base import Finish, ToolCallDelta, UpstreamError, Usage
+from genui.models.base import UpstreamError
+from genui.models.events import Finish, ToolCallDelta, Usage
 from genui.service.accounting import Accounting, Caller
 from genui.service.lifecycle import Drain, ServerShuttingDown
-from genui.service.params import STRICT, check_request_metadata, thesys_of
+from genui.service.params import STRICT, FunctionSpec, check_request_metadata, thesys_of
 from genui.service.turn import TextOut, Turn, TurnEvent, TurnRequest, TurnRunner
 
 
-class FunctionDef(BaseModel):
+class FunctionDef(FunctionSpec):
     model_config = ConfigDict(strict=True, extra="allow")
-    name: str = Field(min_length=1, max_length=64, pattern=r"^[a-zA-Z0-9_-]+$")
-    description: str | None = None
-    parameters: dict[str, Any] | None = None
-    strict: bool | None = None
 
 
 class Tool(BaseModel):

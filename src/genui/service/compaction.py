@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from genui.errors import ApiError
 from genui.limits.ratelimit import estimate_tokens
-from genui.models.base import Usage
+from genui.models.events import Usage
 from genui.service import compaction_item
 from genui.service.accounting import Caller
 from genui.service.items import items_to_messages, normalize_input

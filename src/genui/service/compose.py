@@ -27,8 +27,9 @@ from typing import Any, Protocol
 
 import orjson
 
-from genui.models.base import Finish, ModelRequest, TextDelta, ToolCallDelta, Usage
+from genui.models.base import ModelRequest
 from genui.models.config import ProviderConfig
+from genui.models.events import Finish, TextDelta, ToolCallDelta, Usage
 from genui.models.messages import content_text
 from genui.models.registry import ResolvedModel
 from genui.models.router import Router

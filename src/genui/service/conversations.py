@@ -3,7 +3,7 @@ writes; an unknown id is a 404 whether it does not exist or belongs to another o
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -12,7 +12,7 @@ from genui.service.accounting import Caller
 from genui.service.items import normalize_input
 from genui.service.pages import page_or_error
 from genui.service.params import STRICT, check_metadata
-from genui.store import ConversationRecord, ConversationRepository, DuplicateItemError, Page
+from genui.store import ConversationRecord, ConversationRepository, DuplicateItemError, Page, PageQuery
 
 MAX_CREATE_ITEMS = 20
 MAX_ADD_ITEMS = 20
@@ -106,20 +106,10 @@ class ConversationService:
             raise conversation_not_found(conversation_id)
         return Page(data=added, has_more=False)
 
-    async def list_items(
-        self,
-        conversation_id: str,
-        caller: Caller,
-        *,
-        after: str | None,
-        limit: int,
-        order: Literal["asc", "desc"],
-    ) -> Page:
+    async def list_items(self, conversation_id: str, caller: Caller, page: PageQuery) -> Page:
         return await page_or_error(
-            self.conversations.list_items(
-                conversation_id, caller.org_id, after=after, limit=limit, order=order
-            ),
-            after=after,
+            self.conversations.list_items(conversation_id, caller.org_id, page),
+            page=page,
             where="item with id '{after}' in this conversation",
             missing=conversation_not_found(conversation_id),
         )

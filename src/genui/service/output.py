@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from genui.models.base import Finish, ToolCallDelta, Usage
+from genui.models.events import Finish, ToolCallDelta, Usage
 from genui.service.items import text_part
 from genui.store.ids import new_id
 
@@ -202,21 +202,9 @@ class OutputBuilder:
         item = self.output[self.message_index]
         text = "".join(self.message_text)
         part = text_part("assistant", text)
-        self._emit(
-            "response.output_text.done",
-            item_id=item["id"],
-            output_index=self.message_index,
-            content_index=0,
-            text=text,
-            logprobs=[],
-        )
-        self._emit(
-            "response.content_part.done",
-            item_id=item["id"],
-            output_index=self.message_index,
-            content_index=0,
-            part=part,
-        )
+        where = {"item_id": item["id"], "output_index": self.message_index, "content_index": 0}
+        self._emit("response.output_text.done", **where, text=text, logprobs=[])
+        self._emit("response.content_part.done", **where, part=part)
         item["content"] = [part]
         item["status"] = status
         self._emit("response.output_item.done", output_index=self.message_index, item=dict(item))

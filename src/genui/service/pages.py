@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Awaitable
 
 from genui.errors import ApiError
-from genui.store import Page, UnknownCursor
+from genui.store import Page, PageQuery, UnknownCursor
 
 
 async def page_or_error(
-    load: Awaitable[Page | None], *, after: str | None, where: str, missing: ApiError
+    load: Awaitable[Page | None], *, page: PageQuery, where: str, missing: ApiError
 ) -> Page:
     """`where` names what the cursor should be in, e.g. "input item ... in this response"."""
     try:
-        page = await load
+        loaded = await load
     except UnknownCursor:
-        raise ApiError(400, f"No {where.format(after=after)}.", param="after", code="invalid_value") from None
-    if page is None:
+        message = f"No {where.format(after=page.after)}."
+        raise ApiError(400, message, param="after", code="invalid_value") from None
+    if loaded is None:
         raise missing
-    return page
+    return loaded

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import orjson
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from genui.errors import ApiError
 from genui.service.nesting import MAX_JSON_DEPTH, too_deep
@@ -21,6 +22,16 @@ MAX_METADATA_VALUE = 512
 # The C1 options are a JSON document (custom component schemas): OpenAI's 512-character value cap would
 # refuse most of them, so this key is bounded by the UI core's own limit instead.
 THESYS_KEY = "thesys"
+
+
+class FunctionSpec(BaseModel):
+    """A function tool as both APIs declare it: name, description and JSON Schema parameters."""
+
+    model_config = STRICT
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[a-zA-Z0-9_-]+$")
+    description: str | None = None
+    parameters: dict[str, Any] | None = None
+    strict: bool | None = None
 
 
 def check_metadata(value: dict[str, str] | None, *, exempt: tuple[str, ...] = ()) -> dict[str, str] | None:

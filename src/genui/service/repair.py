@@ -18,7 +18,8 @@ from typing import Any, Literal
 
 from genui.config import Settings
 from genui.limits.ratelimit import estimate_tokens
-from genui.models.base import ModelRequest, TextDelta, UpstreamError, Usage
+from genui.models.base import ModelRequest, UpstreamError
+from genui.models.events import TextDelta, Usage
 from genui.models.registry import ModelRegistry, ResolvedModel
 from genui.models.router import Router
 from genui.service.accounting import Accounting, Caller

@@ -12,13 +12,15 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
+from dataclasses import KW_ONLY, dataclass
 from typing import Any, Literal
 
 import anyio
 from pydantic import BaseModel, Field, field_validator
 
 from genui.errors import ApiError
-from genui.models.base import Finish, ToolCallDelta, UpstreamError, Usage
+from genui.models.base import UpstreamError
+from genui.models.events import Finish, ToolCallDelta, Usage
 from genui.service.accounting import Accounting, Caller
 from genui.service.conversations import conversation_full
 from genui.service.history import history_budget, newest_within
@@ -32,22 +34,17 @@ from genui.service.items import (
 from genui.service.lifecycle import SHUTTING_DOWN, Drain, ServerShuttingDown
 from genui.service.output import OutputBuilder, ResponseParams, error_body, new_resource
 from genui.service.pages import page_or_error
-from genui.service.params import STRICT, check_request_metadata, thesys_of
+from genui.service.params import STRICT, FunctionSpec, check_request_metadata, thesys_of
 from genui.service.turn import TextOut, Turn, TurnEvent, TurnRequest, TurnRunner
-from genui.store import Checkpointer, ConversationRepository, Page, ResponseRepository
+from genui.store import Checkpointer, ConversationRepository, Page, PageQuery, ResponseRepository
 from genui.store.ids import new_id
 
 log = logging.getLogger("genui.responses")
 SERVER_ERROR = "The server had an error while processing your request."
 
 
-class FunctionToolIn(BaseModel):
-    model_config = STRICT
+class FunctionToolIn(FunctionSpec):
     type: Literal["function"]
-    name: str = Field(min_length=1, max_length=64, pattern=r"^[a-zA-Z0-9_-]+$")
-    description: str | None = None
-    parameters: dict[str, Any] | None = None
-    strict: bool | None = None
 
 
 class ReasoningIn(BaseModel):
@@ -342,25 +339,18 @@ class ResponseRun:
         return final
 
 
+@dataclass(eq=False)
 class ResponseService:
-    def __init__(
-        self,
-        runner: TurnRunner,
-        accounting: Accounting,
-        responses: ResponseRepository,
-        conversations: ConversationRepository,
-        *,
-        max_conversation_items: int,
-        drain: Drain,
-        checkpoint_seconds: float = 2.0,
-    ) -> None:
-        self.runner = runner
-        self.accounting = accounting
-        self.responses = responses
-        self.conversations = conversations
-        self.max_conversation_items = max_conversation_items
-        self.drain = drain
-        self.checkpoint_seconds = checkpoint_seconds
+    """Creates, stores and reads responses: a `ResponseRun` per create (see the module docstring)."""
+
+    runner: TurnRunner
+    accounting: Accounting
+    responses: ResponseRepository
+    conversations: ConversationRepository
+    _: KW_ONLY
+    max_conversation_items: int
+    drain: Drain
+    checkpoint_seconds: float = 2.0
 
     async def _history(
         self, req: CreateResponse, conversation_id: str | None, org: str
@@ -371,12 +361,8 @@ class ResponseService:
         if conversation_id:
             conv_items = await self.conversations.all_items(conversation_id, org)
             if conv_items is None:
-                raise ApiError(
-                    404,
-                    f"Conversation with id '{conversation_id}' not found.",
-                    param="conversation",
-                    code="conversation_not_found",
-                )
+                message = f"Conversation with id '{conversation_id}' not found."
+                raise ApiError(404, message, param="conversation", code="conversation_not_found")
             return conv_items
         return []
 
@@ -384,12 +370,8 @@ class ResponseService:
         """The input and output items of the stored chain ending at `response_id`."""
         found = await self.responses.context_items(response_id, org)
         if found is None:
-            raise ApiError(
-                404,
-                f"Previous response with id '{response_id}' not found.",
-                param="previous_response_id",
-                code="previous_response_not_found",
-            )
+            message = f"Previous response with id '{response_id}' not found."
+            raise ApiError(404, message, param="previous_response_id", code="previous_response_not_found")
         return found
 
     async def create(
@@ -466,18 +448,10 @@ class ResponseService:
         if not await self.responses.delete(response_id, caller.org_id):
             raise not_found(response_id)
 
-    async def input_items(
-        self,
-        response_id: str,
-        caller: Caller,
-        *,
-        after: str | None,
-        limit: int,
-        order: Literal["asc", "desc"],
-    ) -> Page:
+    async def input_items(self, response_id: str, caller: Caller, page: PageQuery) -> Page:
         return await page_or_error(
-            self.responses.input_items(response_id, caller.org_id, after=after, limit=limit, order=order),
-            after=after,
+            self.responses.input_items(response_id, caller.org_id, page),
+            page=page,
             where="input item with id '{after}' in this response",
             missing=not_found(response_id),
         )

@@ -15,13 +15,15 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from genui import telemetry
 from genui.errors import ApiError
-from genui.models.base import Finish, ModelRequest, TextDelta, ToolCallDelta, Usage
+from genui.models.base import ModelOptions, ModelRequest
+from genui.models.events import Finish, TextDelta, ToolCallDelta, Usage
 from genui.models.grammar import openui_gbnf
+from genui.models.messages import content_text
 from genui.models.registry import ModelRegistry, ResolvedModel
 from genui.models.router import Router
 from genui.ui import CATALOG_VERSIONS, LATEST_CATALOG_VERSION, Catalog, StreamRepairer, ThesysMetadata
@@ -43,24 +45,12 @@ class TextOut:
 TurnEvent = TextOut | ToolCallDelta | Usage | Finish
 
 
-@dataclass(slots=True)
-class TurnRequest:
+@dataclass(slots=True, kw_only=True)
+class TurnRequest(ModelOptions):
     model: str
     messages: list[dict[str, Any]]
-    tools: list[dict[str, Any]] | None = None
-    tool_choice: Any = None
-    parallel_tool_calls: bool | None = None
-    max_tokens: int | None = None
-    temperature: float | None = None
-    top_p: float | None = None
-    stop: list[str] | None = None
     thesys: ThesysMetadata | None = None
-    reasoning_effort: str | None = None
-    verbosity: str | None = None
-    prompt_cache_key: str | None = None
     org_id: str | None = None
-    # False when the client wants one whole answer: the upstream call need not stream either.
-    stream: bool = True
 
 
 @lru_cache(maxsize=32)
@@ -100,7 +90,7 @@ def model_messages(
     out: list[dict[str, Any]] = [{"role": "system", "content": prompt or catalog.system_prompt()}]
     for message in messages:
         role = message.get("role")
-        if role in ("system", "developer") and _text_of(message.get("content")).startswith(
+        if role in ("system", "developer") and content_text(message.get("content")).startswith(
             "]]>openui:config"
         ):
             continue
@@ -128,21 +118,12 @@ def _convert_content(content: Any, role: str) -> Any:
     return content
 
 
-def _text_of(content: Any) -> str:
-    """A message's text: the string, or its text parts joined."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(p["text"] for p in content if isinstance(p, dict) and isinstance(p.get("text"), str))
-    return ""
-
-
 def openui_config(messages: list[dict[str, Any]]) -> OpenUIConfig | None:
     """The request's `]]>openui:config` system turn, read (ApiError 400 naming it when malformed)."""
     for index, message in enumerate(messages):
         if message.get("role") not in ("system", "developer"):
             continue
-        text = _text_of(message.get("content"))
+        text = content_text(message.get("content"))
         if not is_config_turn(text):
             continue
         try:
@@ -184,7 +165,7 @@ def turn_formats(
     else:
         answer = format_for_version(resolved.catalog_version)
         if answer == "v2" and any(
-            m.get("role") == "assistant" and has_v1_content(_text_of(m.get("content"))) for m in messages
+            m.get("role") == "assistant" and has_v1_content(content_text(m.get("content"))) for m in messages
         ):
             answer = "v1"  # a thread begun in v1 stays v1, as C1 keeps it
     model: ModelFormat
@@ -215,28 +196,23 @@ def message_chars(messages: list[dict[str, Any]]) -> int:
     return total
 
 
+@dataclass(eq=False)
 class Turn:
     """A started turn: the resolved model, the catalog in force and the request sent upstream."""
 
-    def __init__(
-        self,
-        router: Router,
-        resolved: ResolvedModel,
-        catalog: Catalog,
-        request: ModelRequest,
-        formats: Formats | None = None,
-    ) -> None:
-        self.router = router
-        self.resolved = resolved
-        self.catalog = catalog
-        self.request = request
-        self.formats = formats
-        if formats is None:
-            self.repairer = StreamRepairer(catalog)
-        else:
-            self.repairer = StreamRepairer(
-                catalog, answer=formats.answer, model=formats.model, library=formats.library
-            )
+    router: Router
+    resolved: ResolvedModel
+    catalog: Catalog
+    request: ModelRequest
+    formats: Formats | None = None
+
+    @cached_property
+    def repairer(self) -> StreamRepairer:
+        """The turn's streaming repairer (one per turn: it holds the answer so far)."""
+        if (formats := self.formats) is None:
+            return StreamRepairer(self.catalog)
+        answer, model, library = formats.answer, formats.model, formats.library
+        return StreamRepairer(self.catalog, answer=answer, model=model, library=library)
 
     @property
     def model_name(self) -> str:
@@ -333,20 +309,7 @@ class TurnRunner:
             catalog = catalog.with_thesys(req.thesys)
         provider = self.router.configs.get(resolved.provider_name)
         formats = turn_formats(resolved, req.messages, req.thesys, provider.kind if provider else None)
-        request = ModelRequest(
-            messages=[],
-            tools=req.tools,
-            tool_choice=req.tool_choice,
-            parallel_tool_calls=req.parallel_tool_calls,
-            max_tokens=req.max_tokens,
-            temperature=req.temperature,
-            top_p=req.top_p,
-            stop=req.stop,
-            reasoning_effort=req.reasoning_effort,
-            verbosity=req.verbosity,
-            prompt_cache_key=req.prompt_cache_key,
-            stream=req.stream,
-        )
+        request = ModelRequest(messages=[], **req.options())
         if formats.model == "v2":
             small = provider is not None and provider.kind == "embedded"
             options = formats.options

@@ -4,7 +4,7 @@ from genui.store.conversations import ConversationRecord, ConversationRepository
 from genui.store.db import Database
 from genui.store.keys import ApiKeyRecord, KeyRepository
 from genui.store.leases import LeaseKeeper
-from genui.store.pages import Page, UnknownCursor
+from genui.store.pages import Page, PageQuery, UnknownCursor
 from genui.store.responses import Checkpointer, ResponseRepository
 from genui.store.usage import UsageRepository, UsageTotals
 
@@ -18,6 +18,7 @@ __all__ = [
     "KeyRepository",
     "LeaseKeeper",
     "Page",
+    "PageQuery",
     "ResponseRepository",
     "UnknownCursor",
     "UsageRepository",

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from genui.store.db import Database, execute_dml
 from genui.store.ids import new_id
-from genui.store.pages import Order, Page, UnknownCursor
+from genui.store.pages import FIRST_PAGE, Page, PageQuery, read_page
 from genui.store.tables import Conversation, ConversationItem
 
 ITEM_ID_PREFIXES = {"message": "msg", "function_call": "fc", "function_call_output": "fco"}
@@ -169,35 +169,14 @@ class ConversationRepository:
             return list(rows.all())
 
     async def list_items(
-        self,
-        conversation_id: str,
-        org_id: str,
-        *,
-        after: str | None = None,
-        limit: int = 20,
-        order: Order = "desc",
+        self, conversation_id: str, org_id: str, page: PageQuery = FIRST_PAGE
     ) -> Page | None:
         async with self.db.sessionmaker() as session:
             if not await self._exists(session, conversation_id, org_id):
                 return None
-            query = select(ConversationItem.item).where(ConversationItem.conversation_id == conversation_id)
-            if after is not None:
-                cursor = await session.scalar(
-                    select(ConversationItem.position).where(
-                        ConversationItem.conversation_id == conversation_id, ConversationItem.item_id == after
-                    )
-                )
-                if cursor is None:
-                    raise UnknownCursor(after)
-                query = query.where(
-                    ConversationItem.position > cursor
-                    if order == "asc"
-                    else ConversationItem.position < cursor
-                )
-            position = ConversationItem.position
-            query = query.order_by(position.asc() if order == "asc" else position.desc()).limit(limit + 1)
-            data = list((await session.scalars(query)).all())
-        return Page(data=data[:limit], has_more=len(data) > limit)
+            scope = [ConversationItem.conversation_id == conversation_id]
+            columns = ConversationItem.item, ConversationItem.position, ConversationItem.item_id
+            return await read_page(session, *columns, scope, page)
 
     async def get_item(self, conversation_id: str, org_id: str, item_id: str) -> dict[str, Any] | None:
         async with self.db.sessionmaker() as session:

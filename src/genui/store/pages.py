@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
 Order = Literal["asc", "desc"]
+
+
+@dataclass(frozen=True, slots=True)
+class PageQuery:
+    """Which page of a list: at most `limit` items after the one with id `after`, in `order` of position."""
+
+    after: str | None = None
+    limit: int = 20
+    order: Order = "desc"
+
+
+FIRST_PAGE = PageQuery()
 
 
 class UnknownCursor(LookupError):
@@ -33,3 +50,23 @@ class Page:
             "last_id": self.last_id,
             "has_more": self.has_more,
         }
+
+
+async def read_page(
+    session: AsyncSession,
+    item: InstrumentedAttribute[Any],
+    position: InstrumentedAttribute[int],
+    item_id: InstrumentedAttribute[str],
+    scope: Sequence[ColumnElement[bool]],
+    page: PageQuery,
+) -> Page:
+    """One page of the items (`item` column) of the rows in `scope`, by their position."""
+    if page.after is not None:
+        cursor = await session.scalar(select(position).where(*scope, item_id == page.after))
+        if cursor is None:
+            raise UnknownCursor(page.after)
+        scope = [*scope, position > cursor if page.order == "asc" else position < cursor]
+    ordered = position.asc() if page.order == "asc" else position.desc()
+    query = select(item).where(*scope).order_by(ordered).limit(page.limit + 1)
+    data = list((await session.scalars(query)).all())
+    return Page(data=data[: page.limit], has_more=len(data) > page.limit)

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from genui.store.conversations import append_items, with_item_id
 from genui.store.db import Database, execute_dml
-from genui.store.pages import Order, Page, UnknownCursor
+from genui.store.pages import FIRST_PAGE, Page, PageQuery, read_page
 from genui.store.tables import Conversation, Response, ResponseItem, Worker, utcnow
 
 # Longest previous_response_id chain followed when rebuilding context (guards against pathological chains).
@@ -103,13 +103,7 @@ class ResponseRepository:
             raise ValueError(f"not a final status: {status}")
         response_id = resource["id"]
         async with self.db.transaction() as session:
-            row = await session.scalar(
-                select(Response)
-                .where(
-                    Response.id == response_id, Response.org_id == org_id, Response.status == "in_progress"
-                )
-                .with_for_update()
-            )
+            row = await _lock_in_progress(session, response_id, org_id)
             if row is None:
                 return False
             # Lock order response -> conversation everywhere, so concurrent finishes cannot deadlock.
@@ -134,13 +128,7 @@ class ResponseRepository:
     async def fail_stale(self, org_id: str, response_id: str, message: str) -> bool:
         """Mark an `in_progress` response failed (used when its turn died without a final resource)."""
         async with self.db.transaction() as session:
-            row = await session.scalar(
-                select(Response)
-                .where(
-                    Response.id == response_id, Response.org_id == org_id, Response.status == "in_progress"
-                )
-                .with_for_update()
-            )
+            row = await _lock_in_progress(session, response_id, org_id)
             if row is None:
                 return False
             error = {"code": "server_error", "message": message}
@@ -204,41 +192,17 @@ class ResponseRepository:
         ordered = sorted(rows, key=lambda r: (rank[r[0]], 0 if r[1] == "input" else 1, r[2]))
         return [r[3] for r in ordered]
 
-    async def input_items(
-        self,
-        response_id: str,
-        org_id: str,
-        *,
-        after: str | None = None,
-        limit: int = 20,
-        order: Order = "desc",
-    ) -> Page | None:
+    async def input_items(self, response_id: str, org_id: str, page: PageQuery = FIRST_PAGE) -> Page | None:
         async with self.db.sessionmaker() as session:
             found = await session.scalar(
                 select(Response.id).where(Response.id == response_id, Response.org_id == org_id)
             )
             if found is None:
                 return None
-            base = select(ResponseItem.item).where(
-                ResponseItem.response_id == response_id, ResponseItem.kind == "input"
+            scope = [ResponseItem.response_id == response_id, ResponseItem.kind == "input"]
+            return await read_page(
+                session, ResponseItem.item, ResponseItem.position, ResponseItem.item_id, scope, page
             )
-            if after is not None:
-                cursor = await session.scalar(
-                    select(ResponseItem.position).where(
-                        ResponseItem.response_id == response_id,
-                        ResponseItem.kind == "input",
-                        ResponseItem.item_id == after,
-                    )
-                )
-                if cursor is None:
-                    raise UnknownCursor(after)
-                base = base.where(
-                    ResponseItem.position > cursor if order == "asc" else ResponseItem.position < cursor
-                )
-            position = ResponseItem.position
-            query = base.order_by(position.asc() if order == "asc" else position.desc()).limit(limit + 1)
-            data = list((await session.scalars(query)).all())
-        return Page(data=data[:limit], has_more=len(data) > limit)
 
     async def status(self, response_id: str, org_id: str) -> str | None:
         async with self.db.sessionmaker() as session:
@@ -366,3 +330,12 @@ class Checkpointer:
 def _log_failure(task: asyncio.Task[bool]) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.warning("could not checkpoint a response", exc_info=task.exception())
+
+
+async def _lock_in_progress(session: AsyncSession, response_id: str, org_id: str) -> Response | None:
+    """The row of a response still `in_progress`, locked for this transaction (None: unknown or finished)."""
+    return await session.scalar(
+        select(Response)
+        .where(Response.id == response_id, Response.org_id == org_id, Response.status == "in_progress")
+        .with_for_update()
+    )

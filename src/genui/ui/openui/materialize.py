@@ -12,30 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from .ast import (
-    ACTION_STEPS,
-    BUILTIN_FUNCTIONS,
-    BUILTINS,
-    NULL,
-    RESERVED_CALLS,
-    Arr,
-    Assign,
-    Binary,
-    Bool,
-    Call,
-    Expr,
-    Index,
-    Member,
-    Null,
-    Num,
-    Obj,
-    Program,
-    Ref,
-    Statement,
-    Str,
-    Ternary,
-    Unary,
-)
+from . import ast
 from .library import Component, Library, ref_name, slot_options
 from .parser import ProgramTooDeep
 
@@ -76,7 +53,7 @@ class Node(dict[str, Any]):
 class Dynamic:
     """A runtime expression ($state, builtins, actions, operators) left for the renderer to evaluate."""
 
-    expr: Expr
+    expr: ast.Expr
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,14 +154,14 @@ class Materializer:
 
     def __init__(
         self,
-        program: Program,
+        program: ast.Program,
         library: Library | None,
         *,
         lang: Lang = "1.0",
         partial: bool | None = None,
         hooks: Hooks = PLAIN_HOOKS,
     ) -> None:
-        self.table: dict[str, Statement] = program.table
+        self.table: dict[str, ast.Statement] = program.table
         self.library = library
         self.lang = lang
         self.partial = program.incomplete if partial is None else partial
@@ -207,7 +184,7 @@ class Materializer:
         if name not in self.unresolved:
             self.unresolved.append(name)
 
-    def _enter(self, name: str, read: Callable[[Expr], _T], missing: _T, runtime: _T) -> _T:
+    def _enter(self, name: str, read: Callable[[ast.Expr], _T], missing: _T, runtime: _T) -> _T:
         """Read the statement `name` refers to (as a value or as an expression), once per path: a name
         already being read (a cycle) or never defined is unresolved; Query/Mutation stay references."""
         if name in self.visited or name not in self.table:
@@ -226,20 +203,20 @@ class Materializer:
             self.visited.discard(name)
 
     def resolve(self, name: str) -> Any:
-        value = self._enter(name, self.value, None, Dynamic(Ref(name)))
+        value = self._enter(name, self.value, None, Dynamic(ast.Ref(name)))
         if isinstance(value, Node):
             value.statement_id = name
         return value
 
-    def resolve_expr(self, name: str) -> Expr:
-        missing: Expr = NULL
-        return self._enter(name, self._expr_at_top, missing, Ref(name))
+    def resolve_expr(self, name: str) -> ast.Expr:
+        missing: ast.Expr = ast.NULL
+        return self._enter(name, self._expr_at_top, missing, ast.Ref(name))
 
-    def _expr_at_top(self, node: Expr) -> Expr:
+    def _expr_at_top(self, node: ast.Expr) -> ast.Expr:
         return self.expr(node, frozenset())
 
     # -- runtime expressions --------------------------------------------------------------------------
-    def expr(self, node: Expr, scoped: frozenset[str]) -> Expr:
+    def expr(self, node: ast.Expr, scoped: frozenset[str]) -> ast.Expr:
         """`node` with its references inlined (lang-core's materializeExpr); no schema checks."""
         self.depth += 1
         if self.depth > MAX_DEPTH:
@@ -249,96 +226,100 @@ class Materializer:
         finally:
             self.depth -= 1
 
-    def _expr(self, node: Expr, scoped: frozenset[str]) -> Expr:
-        if isinstance(node, Ref):
+    def _expr(self, node: ast.Expr, scoped: frozenset[str]) -> ast.Expr:
+        if isinstance(node, ast.Ref):
             return node if node.name in scoped else self.resolve_expr(node.name)
-        if isinstance(node, Call):
+        if isinstance(node, ast.Call):
             if node.name == "Each" and len(node.args) >= 3:
                 loop = node.args[1]
                 variable = (
-                    loop.name if isinstance(loop, Ref) else loop.value if isinstance(loop, Str) else None
+                    loop.name
+                    if isinstance(loop, ast.Ref)
+                    else loop.value
+                    if isinstance(loop, ast.Str)
+                    else None
                 )
                 if variable:
                     inner = scoped | {variable}
                     args = tuple(a if i == 1 else self.expr(a, inner) for i, a in enumerate(node.args))
-                    return Call(node.name, args, node.at)
+                    return ast.Call(node.name, args, node.at)
             args = tuple(self.expr(a, scoped) for a in node.args)
-            if node.name in BUILTINS or node.name in RESERVED_CALLS or self._custom_action(node):
-                return Call(node.name, args, node.at)
+            if node.name in ast.BUILTINS or node.name in ast.RESERVED_CALLS or self._custom_action(node):
+                return ast.Call(node.name, args, node.at)
             if node.at and self.lang == "1.0":
                 self._unknown_function(node.name)
-                return NULL
+                return ast.NULL
             if self.library is not None:
                 component = self.hooks.component(node.name, self.library)
                 if component is None:
                     self._unknown_component(node.name)
                 else:
-                    return Call(component.name, args, node.at)
-            return Call(node.name, args, node.at)
-        if isinstance(node, Arr):
-            return Arr(tuple(self.expr(item, scoped) for item in node.items))
-        if isinstance(node, Obj):
-            return Obj(tuple((key, self.expr(value, scoped)) for key, value in node.entries))
-        if isinstance(node, Binary):
-            return Binary(node.op, self.expr(node.left, scoped), self.expr(node.right, scoped))
-        if isinstance(node, Unary):
-            return Unary(node.op, self.expr(node.operand, scoped))
-        if isinstance(node, Ternary):
-            return Ternary(
+                    return ast.Call(component.name, args, node.at)
+            return ast.Call(node.name, args, node.at)
+        if isinstance(node, ast.Arr):
+            return ast.Arr(tuple(self.expr(item, scoped) for item in node.items))
+        if isinstance(node, ast.Obj):
+            return ast.Obj(tuple((key, self.expr(value, scoped)) for key, value in node.entries))
+        if isinstance(node, ast.Binary):
+            return ast.Binary(node.op, self.expr(node.left, scoped), self.expr(node.right, scoped))
+        if isinstance(node, ast.Unary):
+            return ast.Unary(node.op, self.expr(node.operand, scoped))
+        if isinstance(node, ast.Ternary):
+            return ast.Ternary(
                 self.expr(node.cond, scoped), self.expr(node.then, scoped), self.expr(node.other, scoped)
             )
-        if isinstance(node, Member):
-            return Member(self.expr(node.obj, scoped), node.field)
-        if isinstance(node, Index):
-            return Index(self.expr(node.obj, scoped), self.expr(node.index, scoped))
-        if isinstance(node, Assign):
-            return Assign(node.target, self.expr(node.value, scoped))
+        if isinstance(node, ast.Member):
+            return ast.Member(self.expr(node.obj, scoped), node.field)
+        if isinstance(node, ast.Index):
+            return ast.Index(self.expr(node.obj, scoped), self.expr(node.index, scoped))
+        if isinstance(node, ast.Assign):
+            return ast.Assign(node.target, self.expr(node.value, scoped))
         return node
 
     # -- values ---------------------------------------------------------------------------------------
-    def value(self, node: Expr) -> Any:
+    def value(self, node: ast.Expr) -> Any:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise ProgramTooDeep(f"the program nests deeper than {MAX_DEPTH} levels")
         kind = type(node)
-        if kind is Str or kind is Num or kind is Bool:
+        if kind is ast.Str or kind is ast.Num or kind is ast.Bool:
             value: Any = node.value  # type: ignore[union-attr]
-        elif kind is Ref:
+        elif kind is ast.Ref:
             value = self.resolve(node.name)  # type: ignore[union-attr]
-        elif kind is Call:
+        elif kind is ast.Call:
             value = self.call(node)  # type: ignore[arg-type]
-        elif kind is Arr:
+        elif kind is ast.Arr:
             value = []
             for item in node.items:  # type: ignore[union-attr]
                 item_kind = type(item)
-                if item_kind is Str or item_kind is Num or item_kind is Bool:
+                if item_kind is ast.Str or item_kind is ast.Num or item_kind is ast.Bool:
                     value.append(item.value)  # type: ignore[union-attr]
                     continue
                 element = self.value(item)
-                if element is None and (item_kind is Call or item_kind is Ref):
+                if element is None and (item_kind is ast.Call or item_kind is ast.Ref):
                     continue  # unresolved references and invalid components leave arrays
                 value.append(element)
-        elif kind is Obj:
+        elif kind is ast.Obj:
             value = {}
             for key, entry in node.entries:  # type: ignore[union-attr]
                 entry_kind = type(entry)
-                if entry_kind is Str or entry_kind is Num or entry_kind is Bool:
+                if entry_kind is ast.Str or entry_kind is ast.Num or entry_kind is ast.Bool:
                     value[key] = entry.value  # type: ignore[union-attr]
                 else:
                     value[key] = self.value(entry)
-        elif kind is Null:
+        elif kind is ast.Null:
             value = None
         else:
             value = Dynamic(self.expr(node, frozenset()))
         self.depth -= 1
         return value
 
-    def call(self, node: Call) -> Any:
+    def call(self, node: ast.Call) -> Any:
         name = node.name
         if node.at:
-            if name in BUILTINS or self._custom_action(node):
+            if name in ast.BUILTINS or self._custom_action(node):
                 return Dynamic(self.expr(node, frozenset()))
-            if name in RESERVED_CALLS:
+            if name in ast.RESERVED_CALLS:
                 self.error(
                     "inline-reserved", f"{name}() must be a statement of its own, not a value", name, ""
                 )
@@ -346,9 +327,9 @@ class Materializer:
             if self.lang == "1.0":
                 self._unknown_function(name)
                 return None
-        elif name in BUILTINS:
+        elif name in ast.BUILTINS:
             return Dynamic(self.expr(node, frozenset()))
-        if name in RESERVED_CALLS:
+        if name in ast.RESERVED_CALLS:
             self.error("inline-reserved", f"{name}() must be a statement of its own, not a value", name, "")
             return None
         if self.library is None:
@@ -359,12 +340,12 @@ class Materializer:
             return None
         return self.component(component, node.args)
 
-    def _custom_action(self, node: Call) -> bool:
+    def _custom_action(self, node: ast.Call) -> bool:
         """`@Name(...)` naming a custom action step of the library (1.0 `defineAction`)."""
         return node.at and self.library is not None and node.name in self.library.actions
 
     def _unknown_function(self, name: str) -> None:
-        known = ", ".join(sorted(BUILTIN_FUNCTIONS | ACTION_STEPS))
+        known = ", ".join(sorted(ast.BUILTIN_FUNCTIONS | ast.ACTION_STEPS))
         self.error(
             "unknown-function", f"@{name} is not a builtin function or action step ({known})", name, ""
         )
@@ -374,7 +355,7 @@ class Materializer:
         available = ", ".join(self.library.components)
         self.error("unknown-component", f'unknown component "{name}"; the library has: {available}', name, "")
 
-    def component(self, component: Component, args: tuple[Expr, ...]) -> Node | None:
+    def component(self, component: Component, args: tuple[ast.Expr, ...]) -> Node | None:
         if not self.hooks.node_budget(self.component_depth + 1, self.nodes):
             return None
         self.nodes += 1
@@ -386,7 +367,7 @@ class Materializer:
         finally:
             self.component_depth -= 1
 
-    def _component(self, component: Component, args: tuple[Expr, ...]) -> Node | None:
+    def _component(self, component: Component, args: tuple[ast.Expr, ...]) -> Node | None:
         name = component.name
         params = component.params
         props: dict[str, Any] = {}
@@ -563,10 +544,10 @@ class Materializer:
         return coerced
 
 
-def component_statement(statement: Statement) -> bool:
+def component_statement(statement: ast.Statement) -> bool:
     """A value statement calling a component (not a builtin, Query or Mutation)."""
     expr = statement.expr
     return (
-        statement.kind == "value" and isinstance(expr, Call) and not expr.at
-        and expr.name not in BUILTINS and expr.name not in RESERVED_CALLS
+        statement.kind == "value" and isinstance(expr, ast.Call) and not expr.at
+        and expr.name not in ast.BUILTINS and expr.name not in ast.RESERVED_CALLS
     )  # fmt: skip

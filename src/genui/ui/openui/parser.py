@@ -10,29 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from . import ast
 from . import lexer as lx
-from .ast import (
-    BUILTINS,
-    NULL,
-    Arr,
-    Assign,
-    Binary,
-    Bool,
-    Call,
-    Expr,
-    Index,
-    Member,
-    Num,
-    Obj,
-    Program,
-    Ref,
-    Statement,
-    StatementKind,
-    StateRef,
-    Str,
-    Ternary,
-    Unary,
-)
 
 MAX_DEPTH = 100  # expression nesting; real programs stay under 15
 
@@ -79,7 +58,7 @@ class _ExprParser:
         self.pos = 0
         self.depth = 0
 
-    def expr(self, min_prec: int = 0) -> Expr:
+    def expr(self, min_prec: int = 0) -> ast.Expr:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise ProgramTooDeep(f"expression nests deeper than {MAX_DEPTH} levels")
@@ -90,85 +69,85 @@ class _ExprParser:
         self.depth -= 1
         return left
 
-    def prefix(self) -> Expr:
+    def prefix(self) -> ast.Expr:
         pos = self.pos
         kind = self.kinds[pos]
         value: Any = self.values[pos]
         if kind == lx.EOF:
-            return NULL
+            return ast.NULL
         self.pos = pos + 1
         if kind == lx.STRING:
-            return Str(value)
+            return ast.Str(value)
         if kind == lx.IDENT:
-            return Ref(value)
+            return ast.Ref(value)
         if kind == lx.NUMBER:
-            return Num(value)
+            return ast.Num(value)
         if kind == lx.TYPE:
-            if self.kinds[pos + 1] == lx.LPAREN and (value not in BUILTINS or value == "Action"):
+            if self.kinds[pos + 1] == lx.LPAREN and (value not in ast.BUILTINS or value == "Action"):
                 self.pos = pos + 2
-                return Call(value, self.sequence(lx.RPAREN))
-            return Ref(value)
+                return ast.Call(value, self.sequence(lx.RPAREN))
+            return ast.Ref(value)
         if kind == lx.LBRACKET:
-            return Arr(self.sequence(lx.RBRACKET))
+            return ast.Arr(self.sequence(lx.RBRACKET))
         if kind == lx.LBRACE:
             return self.obj()
         if kind == lx.TRUE:
-            return Bool(True)
+            return ast.Bool(True)
         if kind == lx.FALSE:
-            return Bool(False)
+            return ast.Bool(False)
         if kind == lx.NULL:
-            return NULL
+            return ast.NULL
         if kind == lx.STATE:
             if self.kinds[pos + 1] == lx.ASSIGN:
                 self.pos = pos + 2
-                return Assign(value, self.expr())
-            return StateRef(value)
+                return ast.Assign(value, self.expr())
+            return ast.StateRef(value)
         if kind == lx.CALL:
             if self.kinds[pos + 1] == lx.LPAREN:
                 self.pos = pos + 2
-                return Call(value, self.sequence(lx.RPAREN), at=True)
-            return Ref(value)
+                return ast.Call(value, self.sequence(lx.RPAREN), at=True)
+            return ast.Ref(value)
         if kind == lx.NOT or kind == lx.MINUS:
-            return Unary("!" if kind == lx.NOT else "-", self.expr(_UNARY))
+            return ast.Unary("!" if kind == lx.NOT else "-", self.expr(_UNARY))
         if kind == lx.LPAREN:
             inner = self.expr()
             if self.kinds[self.pos] == lx.RPAREN:
                 self.pos += 1
             return inner
-        return NULL  # a stray token reads as null
+        return ast.NULL  # a stray token reads as null
 
-    def infix(self, left: Expr) -> Expr:
+    def infix(self, left: ast.Expr) -> ast.Expr:
         kinds = self.kinds
         kind = kinds[self.pos]
         self.pos += 1
         op = _BINARY_OPS.get(kind)
         if op is not None:
-            return Binary(op, left, self.expr(_INFIX[kind]))
+            return ast.Binary(op, left, self.expr(_INFIX[kind]))
         if kind == lx.QUESTION:
             then = self.expr()
             if kinds[self.pos] == lx.COLON:
                 self.pos += 1
-            return Ternary(left, then, self.expr())
+            return ast.Ternary(left, then, self.expr())
         if kind == lx.DOT:
             field_kind = kinds[self.pos]
             field_value: Any = self.values[self.pos]
             if field_kind != lx.EOF:
                 self.pos += 1
             if field_kind in (lx.IDENT, lx.TYPE, lx.STRING):
-                return Member(left, field_value)
+                return ast.Member(left, field_value)
             if field_kind == lx.NUMBER:
-                return Member(left, js_number_text(field_value))
+                return ast.Member(left, js_number_text(field_value))
             if field_kind == lx.STATE:
-                return Member(left, field_value[1:])
-            return Member(left, "?")
+                return ast.Member(left, field_value[1:])
+            return ast.Member(left, "?")
         index = self.expr()  # `[`
         if kinds[self.pos] == lx.RBRACKET:
             self.pos += 1
-        return Index(left, index)
+        return ast.Index(left, index)
 
-    def sequence(self, closer: int) -> tuple[Expr, ...]:
+    def sequence(self, closer: int) -> tuple[ast.Expr, ...]:
         """Comma-separated expressions up to `closer` (commas optional, trailing comma fine)."""
-        items: list[Expr] = []
+        items: list[ast.Expr] = []
         kinds = self.kinds
         values = self.values
         while True:
@@ -188,16 +167,16 @@ class _ExprParser:
             if kinds[self.pos] == lx.COMMA:
                 self.pos += 1
 
-    def obj(self) -> Obj:
-        entries: list[tuple[str, Expr]] = []
+    def obj(self) -> ast.Obj:
+        entries: list[tuple[str, ast.Expr]] = []
         kinds = self.kinds
         while True:
             kind = kinds[self.pos]
             if kind == lx.RBRACE:
                 self.pos += 1
-                return Obj(tuple(entries))
+                return ast.Obj(tuple(entries))
             if kind == lx.EOF:
-                return Obj(tuple(entries))
+                return ast.Obj(tuple(entries))
             value = self.values[self.pos]
             self.pos += 1
             if kind in _KEY_KINDS:
@@ -214,12 +193,12 @@ class _ExprParser:
 
 
 _LITERALS: dict[int, Any] = {
-    lx.STRING: Str,
-    lx.NUMBER: Num,
-    lx.IDENT: Ref,
-    lx.TRUE: lambda _: Bool(True),
-    lx.FALSE: lambda _: Bool(False),
-    lx.NULL: lambda _: NULL,
+    lx.STRING: ast.Str,
+    lx.NUMBER: ast.Num,
+    lx.IDENT: ast.Ref,
+    lx.TRUE: lambda _: ast.Bool(True),
+    lx.FALSE: lambda _: ast.Bool(False),
+    lx.NULL: lambda _: ast.NULL,
 }
 
 
@@ -278,15 +257,15 @@ def _statement_spans(kinds: list[int]) -> list[tuple[int, int, int]]:
     return spans
 
 
-def _kind_of(target_kind: int, expr: Expr) -> StatementKind:
-    if isinstance(expr, Call) and expr.name in ("Query", "Mutation"):
+def _kind_of(target_kind: int, expr: ast.Expr) -> ast.StatementKind:
+    if isinstance(expr, ast.Call) and expr.name in ("Query", "Mutation"):
         return "query" if expr.name == "Query" else "mutation"
     return "state" if target_kind == lx.STATE else "value"
 
 
-def parse_tokens(tokens: lx.Tokens, *, skip_too_deep: bool = False) -> Program:
+def parse_tokens(tokens: lx.Tokens, *, skip_too_deep: bool = False) -> ast.Program:
     kinds, values = tokens.kinds, tokens.values
-    statements: list[Statement] = []
+    statements: list[ast.Statement] = []
     too_deep: list[str] = []
     for target, start, end in _statement_spans(kinds):
         if end <= start:
@@ -309,13 +288,13 @@ def parse_tokens(tokens: lx.Tokens, *, skip_too_deep: bool = False) -> Program:
                 raise
             too_deep.append(values[target])
             continue
-        statements.append(Statement(values[target], expr, _kind_of(kinds[target], expr)))
+        statements.append(ast.Statement(values[target], expr, _kind_of(kinds[target], expr)))
     # lang-core calls a text with nothing to lex (blank, comments only) incomplete.
     nothing = all(kind in (lx.NEWLINE, lx.EOF) for kind in kinds)
-    return Program(tuple(statements), tokens.incomplete or nothing, tuple(too_deep))
+    return ast.Program(tuple(statements), tokens.incomplete or nothing, tuple(too_deep))
 
 
-def parse(text: str, *, skip_too_deep: bool = False) -> Program:
+def parse(text: str, *, skip_too_deep: bool = False) -> ast.Program:
     """Parse OpenUI Lang text (fences, prose around them and comments allowed).
 
     A statement nesting deeper than MAX_DEPTH raises ProgramTooDeep, or with `skip_too_deep` is left out

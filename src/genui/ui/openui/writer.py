@@ -15,24 +15,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .ast import (
-    Arr,
-    Assign,
-    Binary,
-    Bool,
-    Call,
-    Expr,
-    Index,
-    Member,
-    Null,
-    Num,
-    Obj,
-    Ref,
-    StateRef,
-    Str,
-    Ternary,
-    Unary,
-)
+from . import ast
 from .library import Component, Library, chat_library
 from .materialize import Dynamic, Node, js_typeof
 
@@ -87,57 +70,57 @@ def json_equal(a: Any, b: Any) -> bool:
     return js_typeof(a) == js_typeof(b) and a == b
 
 
-def _precedence(expr: Expr) -> int:
-    if isinstance(expr, Ternary):
+def _precedence(expr: ast.Expr) -> int:
+    if isinstance(expr, ast.Ternary):
         return 1
-    if isinstance(expr, Binary):
+    if isinstance(expr, ast.Binary):
         return _BINARY_PREC.get(expr.op, 2)
-    if isinstance(expr, Unary):
+    if isinstance(expr, ast.Unary):
         return 8
-    if isinstance(expr, (Member, Index)):
+    if isinstance(expr, (ast.Member, ast.Index)):
         return 9
-    if isinstance(expr, Assign):
+    if isinstance(expr, ast.Assign):
         return 0
     return 10
 
 
-def expr_text(expr: Expr, depth: int = 0) -> str:
+def expr_text(expr: ast.Expr, depth: int = 0) -> str:
     """An expression as program text (parenthesized where precedence needs it)."""
     if depth > MAX_DEPTH:
         raise ValueError(f"the expression nests deeper than {MAX_DEPTH} levels")
     inner = depth + 1
 
-    def wrapped(child: Expr, minimum: int) -> str:
+    def wrapped(child: ast.Expr, minimum: int) -> str:
         text = expr_text(child, inner)
         return f"({text})" if _precedence(child) < minimum else text
 
-    if isinstance(expr, Str):
+    if isinstance(expr, ast.Str):
         return string_literal(expr.value)
-    if isinstance(expr, Num):
+    if isinstance(expr, ast.Num):
         return number_literal(expr.value)
-    if isinstance(expr, Bool):
+    if isinstance(expr, ast.Bool):
         return "true" if expr.value else "false"
-    if isinstance(expr, Null):
+    if isinstance(expr, ast.Null):
         return "null"
-    if isinstance(expr, (Ref, StateRef)):
+    if isinstance(expr, (ast.Ref, ast.StateRef)):
         return expr.name
-    if isinstance(expr, Arr):
+    if isinstance(expr, ast.Arr):
         return "[" + ", ".join(expr_text(item, inner) for item in expr.items) + "]"
-    if isinstance(expr, Obj):
+    if isinstance(expr, ast.Obj):
         return "{" + ", ".join(f"{key_literal(k)}: {expr_text(v, inner)}" for k, v in expr.entries) + "}"
-    if isinstance(expr, Call):
+    if isinstance(expr, ast.Call):
         args = ", ".join(expr_text(arg, inner) for arg in expr.args)
         return f"{'@' if expr.at else ''}{expr.name}({args})"
-    if isinstance(expr, Assign):
+    if isinstance(expr, ast.Assign):
         return f"{expr.target} = {expr_text(expr.value, inner)}"
-    if isinstance(expr, Unary):
+    if isinstance(expr, ast.Unary):
         return expr.op + wrapped(expr.operand, 8)
-    if isinstance(expr, Binary):
+    if isinstance(expr, ast.Binary):
         prec = _BINARY_PREC.get(expr.op, 2)
         return f"{wrapped(expr.left, prec)} {expr.op} {wrapped(expr.right, prec + 1)}"
-    if isinstance(expr, Ternary):
+    if isinstance(expr, ast.Ternary):
         return f"{wrapped(expr.cond, 2)} ? {expr_text(expr.then, inner)} : {expr_text(expr.other, inner)}"
-    if isinstance(expr, Member):
+    if isinstance(expr, ast.Member):
         field = expr.field if NAME.match(expr.field) else string_literal(expr.field)
         return f"{wrapped(expr.obj, 9)}.{field}"
     return f"{wrapped(expr.obj, 9)}[{expr_text(expr.index, inner)}]"

@@ -10,6 +10,10 @@ connection = context.config.attributes.get("connection")
 if connection is None:
     raise RuntimeError("genui migrations run through genui.store.Database.migrate(), not the alembic CLI")
 
-context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+# One transaction for the whole upgrade on SQLite too (Alembic commits each migration there by default):
+# the write lock Database takes at BEGIN then serializes concurrent migrating processes up to the commit.
+context.configure(
+    connection=connection, target_metadata=Base.metadata, render_as_batch=True, transactional_ddl=True
+)
 with context.begin_transaction():
     context.run_migrations()

@@ -26,6 +26,7 @@ TESTS = Path(__file__).resolve().parents[1] / "tests"
 sys.path[:0] = [str(TESTS), str(TESTS / "ui")]
 
 from grounding import display_numbers, display_strings  # noqa: E402
+from v2_view import program_of, reading  # noqa: E402
 
 from embedded_prompts import KIND_COMPONENTS, PROMPTS, Prompt  # noqa: E402
 from genui.config import EMBEDDED_MODEL  # noqa: E402
@@ -35,13 +36,13 @@ from genui.models.registry import ModelRegistry  # noqa: E402
 from genui.models.router import Router  # noqa: E402
 from genui.service.compose import ComposeRunner  # noqa: E402
 from genui.service.turn import TextOut, TurnRequest  # noqa: E402
-from genui.ui import Catalog  # noqa: E402
+from genui.ui import Catalog, openui  # noqa: E402
 from genui.ui.c1 import parse_c1  # noqa: E402
+from genui.ui.convert import v2_tree_to_v1  # noqa: E402
 from genui.ui.quality import check  # noqa: E402
 
 CATALOG = Catalog.default()
-_COMPONENT = "&quot;component&quot;"  # the envelope's key and the Card's come first: children after them
-_HEADER = "&quot;component&quot;:&quot;Header&quot;"
+_V2 = '<content thesys="true" version="2">'
 
 
 @dataclass
@@ -59,7 +60,17 @@ class Result:
 
 
 def children_of(text: str) -> list[dict[str, Any]] | None:
-    envelope = parse_c1(text).content
+    """The Card's children a client shows for an answer or a prefix of one, as v1 nodes: a v2 answer (what
+    the embedded default's pinned version answers) is read as lang-core reads it, then converted."""
+    if _V2 in text:
+        result = reading(program_of(text))
+        if not isinstance(result.root, dict) or any(
+            e.code not in ("unresolved", "incomplete") for e in result.errors
+        ):
+            return None
+        card: Any = v2_tree_to_v1(result.root)
+        return list(card["props"].get("children") or [])
+    envelope = parse_c1(text, partial=True).content
     if not isinstance(envelope, dict) or envelope.get("error") is not None:
         return None
     card = envelope.get("component")
@@ -99,6 +110,8 @@ def judge(prompt: Prompt, text: str, times: tuple[float | None, float | None, fl
     children = children_of(text)
     tree = {"component": "Card", "props": {"children": children or []}}
     valid = children is not None and CATALOG.repair_tree(tree) == tree
+    if _V2 in text:  # and the whole program valid for the chat library, nothing left unresolved
+        valid = valid and openui.validate(program_of(text)).valid
     names = components(children or [])
     return Result(
         prompt=prompt,
@@ -125,11 +138,13 @@ async def one(runner: ComposeRunner, prompt: Prompt) -> Result:
     async for event in turn.events():
         if isinstance(event, TextOut):
             text += event.text
-            children = text.count(_COMPONENT) - 2
+            if content is not None:
+                continue
+            shown = [c.get("component") for c in children_of(text) or []]
             now = time.perf_counter() - started
-            if first is None and children >= 1:
+            if first is None and shown:
                 first = now
-            if content is None and children - text.count(_HEADER) >= 1:
+            if content is None and any(name != "Header" for name in shown):
                 content = now
     total = time.perf_counter() - started
     return judge(prompt, text, (first, content, total))

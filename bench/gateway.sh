@@ -12,7 +12,9 @@ PY="${PY:-$ROOT/.venv/bin/python}"
 PORT="${PORT:-8080}"
 WORKERS="${WORKERS:-2}"
 UPSTREAM_PORT="${UPSTREAM_PORT:-18000}"
-MODEL="c1/bench/fake-upstream/v-20261121"
+# A model pinned before v-20260331 answers in v1, the format of the fake upstream's answer (no conversion);
+# MODEL=c1/bench/fake-upstream/v-20261121 measures the same answer converted to C1 v2.
+MODEL="${MODEL:-c1/bench/fake-upstream/v-20251230}"
 WORK="$(mktemp -d)"
 trap 'kill "$GENUI_PID" 2>/dev/null || true; wait "$GENUI_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 

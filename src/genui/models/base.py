@@ -32,7 +32,10 @@ class ModelOptions:
 
     def options(self) -> dict[str, Any]:
         """These options alone, as keyword arguments (for the model request a turn request makes)."""
-        return {f.name: getattr(self, f.name) for f in fields(ModelOptions)}
+        return {name: getattr(self, name) for name in _OPTION_NAMES}
+
+
+_OPTION_NAMES = tuple(f.name for f in fields(ModelOptions))
 
 
 @dataclass(slots=True, kw_only=True)

@@ -122,4 +122,10 @@ def root_blocks(library: Library) -> frozenset[str]:
 def library_for(thesys: ThesysMetadata | None) -> Library:
     """The v2 library for a request's `metadata.thesys` (the stock chat library without opt-in components
     when there is none)."""
-    return _shaped((thesys or ThesysMetadata()).cache_key())
+    return _shaped(thesys.cache_key()) if thesys is not None else _stock()
+
+
+@lru_cache(maxsize=1)
+def _stock() -> Library:
+    """The library of a request without `metadata.thesys` (most of them): no cache key to compute."""
+    return _shaped(ThesysMetadata().cache_key())

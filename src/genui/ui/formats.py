@@ -42,13 +42,11 @@ def detect_format(text: str, start: int = 0) -> ModelFormat | None:
     """The format a model's text is written in, once its start tells: OpenUI Lang when a statement line
     (`root = ...`, `x = Header(`) comes before any JSON object, JSON when an object comes first; None while
     only prose was seen. `start` (a line start) skips text already seen to hold neither."""
-    statement = _STATEMENT.search(text, start)
     json_start = _JSON_START.search(text, start)
-    if statement is not None and (json_start is None or statement.start() < json_start.start()):
+    # a statement head holds no `{` or `[`: one that starts before the JSON ends before it too
+    if _STATEMENT.search(text, start, len(text) if json_start is None else json_start.start()):
         return "v2"
-    if json_start is not None:
-        return "v1"
-    return None
+    return None if json_start is None else "v1"
 
 
 class FormatDetector:

@@ -45,7 +45,7 @@ from genui.ui import StreamRepairer
 HERE = Path(__file__).resolve().parent
 SHARED = Path(os.environ.get("SHARED", HERE.parent.parent / "shared" / "bench"))
 UI_ANSWER = HERE / "ui_answer_2k.json"
-MODEL = "c1/bench/fake-upstream/v-20261121"
+MODEL = "c1/bench/fake-upstream/v-20251230"  # pinned before v-20260331: v1, the fake upstream's format
 MESSAGES = [{"role": "system", "content": "x" * 5000}, {"role": "user", "content": "Show me a card."}]
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from genui.ui import Catalog, openui
 from genui.ui.c1 import parse_c1
 from genui.ui.convert import v2_tree_to_v1
+from genui.ui.v2_writer import CONTENT_OPEN_V2
 
 # A chat-format function tool the embedded tests call.
 WEATHER_TOOL: dict[str, Any] = {
@@ -33,7 +34,7 @@ def valid_tree(c1_text: str | None) -> dict[str, Any]:
     catalog, or a v2 answer (the default for the embedded model's pinned version) whose program is valid for
     the chat library, converted to v1 so that the same component and value checks apply to both formats."""
     assert c1_text is not None
-    if '<content thesys="true" version="2">' in c1_text:
+    if CONTENT_OPEN_V2 in c1_text:
         [part] = [p for p in parse_c1(c1_text).parts if p.kind == "content"]
         assert part.complete, c1_text
         result = openui.validate(part.body)

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from open_responses_suite import WEATHER_TOOL as SUITE_WEATHER_TOOL  # the compliance suite's, Responses shape
 from openai import OpenAI
 
 from embedded_prompts import KIND_COMPONENTS, PROMPTS, WEATHER_TOOL, Prompt, valid_tree
@@ -38,18 +39,6 @@ SAMPLE = [  # the start of each prompt
     "Give me an overview of these stats: users: 1,204; revenue: $48,300; churn: 2.1%",
     "Summarize: The meeting moved to Thursday",
 ]
-RESPONSES_WEATHER_TOOL = {  # the compliance suite's tool, in the Responses shape
-    "type": "function",
-    "name": "get_weather",
-    "description": "Get the current weather for a location",
-    "parameters": {
-        "type": "object",
-        "properties": {
-            "location": {"type": "string", "description": "The city and state, e.g. San Francisco, CA"}
-        },
-        "required": ["location"],
-    },
-}
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +115,7 @@ def test_the_open_responses_tool_calling_scenario(embedded: LiveServer) -> None:
         "input": [
             {"type": "message", "role": "user", "content": "What's the weather like in San Francisco?"}
         ],
-        "tools": [RESPONSES_WEATHER_TOOL],
+        "tools": [SUITE_WEATHER_TOOL],
     }
     response = httpx.post(
         embedded.url + "/v1/responses",

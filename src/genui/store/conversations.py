@@ -175,8 +175,7 @@ class ConversationRepository:
             if not await self._exists(session, conversation_id, org_id):
                 return None
             scope = [ConversationItem.conversation_id == conversation_id]
-            columns = ConversationItem.item, ConversationItem.position, ConversationItem.item_id
-            return await read_page(session, *columns, scope, page)
+            return await read_page(session, ConversationItem, scope, page)
 
     async def get_item(self, conversation_id: str, org_id: str, item_id: str) -> dict[str, Any] | None:
         async with self.db.sessionmaker() as session:

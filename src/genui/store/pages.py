@@ -8,7 +8,8 @@ from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
+
+from genui.store.tables import ConversationItem, ResponseItem
 
 Order = Literal["asc", "desc"]
 
@@ -54,13 +55,13 @@ class Page:
 
 async def read_page(
     session: AsyncSession,
-    item: InstrumentedAttribute[Any],
-    position: InstrumentedAttribute[int],
-    item_id: InstrumentedAttribute[str],
+    table: type[ConversationItem] | type[ResponseItem],
     scope: Sequence[ColumnElement[bool]],
     page: PageQuery,
 ) -> Page:
-    """One page of the items (`item` column) of the rows in `scope`, by their position."""
+    """One page of the items of `table`'s rows in `scope`, by their position (both item tables keep the item,
+    its id and its position under the same names)."""
+    item, position, item_id = table.item, table.position, table.item_id
     if page.after is not None:
         cursor = await session.scalar(select(position).where(*scope, item_id == page.after))
         if cursor is None:

@@ -200,9 +200,7 @@ class ResponseRepository:
             if found is None:
                 return None
             scope = [ResponseItem.response_id == response_id, ResponseItem.kind == "input"]
-            return await read_page(
-                session, ResponseItem.item, ResponseItem.position, ResponseItem.item_id, scope, page
-            )
+            return await read_page(session, ResponseItem, scope, page)
 
     async def status(self, response_id: str, org_id: str) -> str | None:
         async with self.db.sessionmaker() as session:

@@ -304,6 +304,7 @@ RESPONSE_CASES: list[tuple[str, str, Any, int, str | None]] = [
     ("GET", RESPONSES + "/resp_missing", None, 404, "response_id"),
     ("GET", RESPONSES + "/resp_missing/input_items?limit=0", None, 400, "limit"),
     ("GET", RESPONSES + "/resp_missing/input_items?order=sideways", None, 400, "order"),
+    ("GET", RESPONSES + "/resp_missing/input_items?after=" + "m" * 65, None, 400, "after"),
     ("DELETE", RESPONSES + "/resp_missing", None, 404, "response_id"),
     ("PUT", RESPONSES, None, 405, None),
 ]
@@ -331,6 +332,8 @@ CONVERSATION_CASES: list[tuple[str, str, Any, int, str | None]] = [
     ("GET", "/v1/conversations/conv_missing", None, 404, "conversation_id"),
     ("GET", "/v1/conversations/{conv}/items?limit=1000", None, 400, "limit"),
     ("GET", "/v1/conversations/{conv}/items?after=msg_missing", None, 400, "after"),
+    ("GET", "/v1/conversations/{conv}/items?after=" + "m" * 65, None, 400, "after"),
+    ("GET", "/v1/conversations/{conv}/items?after=msg%00x", None, 400, "after"),
     ("GET", "/v1/conversations/{conv}/items/msg_missing", None, 404, "item_id"),
     ("DELETE", "/v1/conversations/{conv}/items/msg_missing", None, 404, "item_id"),
     ("PATCH", "/v1/conversations/{conv}", None, 405, None),

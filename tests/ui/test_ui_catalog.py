@@ -20,6 +20,8 @@ from genui.ui import (
     parse_thesys_metadata,
 )
 from genui.ui import catalog as models
+from genui.ui.grow import GROWABLE
+from genui.ui.writer import slot_items, with_slot
 
 CATALOG = Catalog.default()
 VALIDATOR = jsonschema.Draft202012Validator(CATALOG.validation_schema())
@@ -500,3 +502,47 @@ def test_mutated_valid_nodes_repair_to_valid_nodes(block: dict[str, Any], data: 
     result = CATALOG.repair_node(mutated)
     if result is not None:
         VALIDATOR.validate(card(result))
+
+
+# Items of each growing container, valid and not: the stream repairs an item of an open container alone.
+_TEXT = {"component": "TextContent", "props": {"textMarkdown": "see [x](javascript:alert(1)) <b>y</b>"}}
+GROWN_ITEMS: dict[str, tuple[dict[str, Any], list[Any]]] = {
+    "Table": (
+        {"tableHeader": {"rows": [{"children": "A"}, {"children": "B"}]}},
+        [{"children": ["x", 3]}, {"children": "x"}, "row", {"cells": ["a"]}, {"children": ["<b>x</b>", 2.5]}],
+    ),
+    "Steps": ({}, [
+        {"component": "StepsItem", "props": {"title": "One", "details": _TEXT}},
+        {"component": "StepsItem", "props": {"title": 2, "extra": 1}},
+        {"component": "StepsItem"},
+        5,
+    ]),
+    "List": ({"variant": "number"}, [{"title": "a", "subtitle": "b"}, {"title": 3}, {"subtitle": "x"}, "x"]),
+    "Tabs": ({}, [
+        {"value": "t1", "trigger": {"text": "One"}, "content": [_TEXT, {"component": "Nope"}]},
+        {"value": "t2", "trigger": "Two", "content": [_TEXT]},
+        {"trigger": {"text": "no value"}},
+    ]),
+    "SectionBlock": ({}, [{"value": "s", "trigger": "S", "content": [_TEXT]}, {"value": 1}]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(GROWN_ITEMS))
+def test_repair_items_is_what_the_container_makes_of_an_item(name: str) -> None:
+    slot = GROWABLE[name]
+    shell, items = GROWN_ITEMS[name]
+    kept = 0
+    for item in items:
+        whole_log: list[str] = []
+        whole = CATALOG.repair_nodes({"component": name, "props": with_slot(shell, slot, [item])}, whole_log)
+        log: list[str] = []
+        alone = CATALOG.repair_items(name, slot, [item], CATALOG.new_state(log))
+        assert alone == (slot_items(whole[0]["props"], slot) if whole else [])
+        assert set(log) <= set(whole_log)  # the container's own notes come once, with its probe
+        kept += bool(alone)
+    assert kept  # some item of each survives: the comparison is not only of empty lists
+
+
+def test_repair_items_declines_a_container_whose_hooks_rewrite_items() -> None:
+    assert CATALOG.repair_items("Form", ("children",), [{"label": "Name"}]) is None
+    assert CATALOG.repair_items("TextContent", ("children",), []) is None  # no such list

@@ -195,6 +195,30 @@ def test_children_beyond_the_cap_are_dropped_with_a_note() -> None:
     assert any("beyond" in r for r in repairer.repairs)
 
 
+@pytest.mark.parametrize("size", [3, 40, 100_000])
+def test_children_beyond_the_cap_are_skipped_unread_and_the_card_props_after_them_still_count(
+    size: int,
+) -> None:
+    cap = CATALOG.limits.max_children
+    kept = [{"component": "Header", "props": {"title": f"h{i}"}} for i in range(cap)]
+    # what would leave its own repair notes if it were read: an alias, a wrapper, a growing table, junk
+    beyond = [
+        {"component": "Callout", "props": {"title": "alias", "description": "x"}},
+        {"component": "Stack", "children": [{"component": "Header", "props": {"title": "wrapped"}}]},
+        {"component": "Table", "props": {"tableHeader": {"rows": [{"children": "A"}]},
+                                         "tableBody": {"rows": [{"children": ["a"]}]}}},
+        [{"component": "Header", "props": {"title": 'a "}] inside'}}],
+    ]  # fmt: skip
+    src = json.dumps(
+        {"component": {"component": "Card", "props": {"children": kept + beyond, "variant": "sunk"}}}
+    )
+    repairer, yields = stream(src, size)
+    check_stream(VIEW, yields)
+    card = VIEW.final_tree(repairer.text)
+    assert card["props"]["children"] == kept and card["props"]["variant"] == "sunk"
+    assert repairer.repairs == [f"dropped children beyond {cap}"]
+
+
 def test_truncated_answer_keeps_complete_children_and_closes() -> None:
     src = envelope(HEADER, TEXT, HEADER)
     cut = src[: src.rindex('"Quarterly') + 5]

@@ -9,21 +9,35 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from genui.ui.tokenizer import MISSING, JsonScalar, JsonTokenizer, _Builder, loads_lenient
+from genui.ui.tokenizer import (
+    CAPTURE,
+    DESCEND,
+    ITEMS,
+    MISSING,
+    SKIP,
+    JsonScalar,
+    JsonTokenizer,
+    _Builder,
+    loads_lenient,
+)
+
+_MODES = {"skip": CAPTURE, "drop": SKIP, "items": ITEMS}
 
 
 class Recorder:
-    """Descends everything except containers under key "skip"; streams strings under key "stream"."""
+    """Descends everything except containers under key "skip" (captured), "drop" (skipped) and "items" (a
+    list's items); streams strings under key "stream"."""
 
     def __init__(self) -> None:
         self.events: list[tuple[str, object]] = []
         self._key: str | None = None
 
-    def begin(self, opener: str) -> bool:
-        descend = self._key != "skip"
-        self.events.append(("begin", opener) if descend else ("capture", opener))
+    def begin(self, opener: str) -> int:
+        mode = _MODES.get(self._key or "", DESCEND)
+        names = {DESCEND: "begin", CAPTURE: "capture", SKIP: "skip", ITEMS: "items_of"}
+        self.events.append((names[mode], opener))
         self._key = None
-        return descend
+        return mode
 
     def end(self) -> None:
         self.events.append(("end", None))
@@ -38,6 +52,9 @@ class Recorder:
 
     def captured(self, raw: str | None, complete: bool) -> None:
         self.events.append(("captured", (raw, complete)))
+
+    def items(self, raw: str | None, complete: bool) -> None:
+        self.events.append(("items", (raw, complete)))
 
     def begin_string(self) -> bool:
         stream = self._key == "stream"
@@ -187,3 +204,61 @@ def test_lenient_parse_of_any_chunking_equals_json(value: object, cuts: list[int
         # inside a top-level string starts reading there, as it would in any prose before an answer.
         starts = [i for i in (text.find("{"), text.find("[")) if i >= 0]
         assert builder.result == (loads_lenient(text[min(starts) :]) if starts else MISSING)
+
+
+LISTED = (
+    '{"drop": {"x": "}]", "y": [1, {"z": 2}]}, '
+    '"items": [{"a": 1}, "s", 7, {"b": [2, {"c": "]"}]}, 3 ], "z": 1}'
+)
+
+
+def _items_of(events: list[tuple[str, object]]) -> list[object]:
+    found: list[object] = []
+    for kind, value in events:
+        if kind == "items":
+            raw, complete = value  # type: ignore[misc]
+            parsed = loads_lenient("[" + raw + ("]" if complete else ""))
+            assert isinstance(parsed, list)
+            found.extend(parsed)
+    return found
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 40, 1000])
+def test_a_skipped_container_reports_nothing_and_a_list_reports_its_items(size: int) -> None:
+    events = run([LISTED[i : i + size] for i in range(0, len(LISTED), size)])
+    # nothing of the skipped object: no key, no scalar, no capture; reading goes on after it
+    assert ("skip", "{") in events and ("key", "x") not in events and ("key", "y") not in events
+    assert not [e for e in events if e[0] == "captured"]
+    assert _items_of(events) == json.loads(LISTED)["items"]
+    # the items are not walked: no event from inside them, and the list ends with one end()
+    assert ("key", "a") not in events and ("key", "c") not in events
+    at = events.index(("items_of", "["))
+    assert events[at + 1 :] == [*[e for e in events[at + 1 :] if e[0] == "items"], ("end", None),
+                                ("key", "z"), ("scalar", 1), ("end", None)]  # fmt: skip
+
+
+def test_each_item_is_reported_when_its_closing_bracket_arrives() -> None:
+    rec = Recorder()
+    tok = JsonTokenizer(rec)
+    tok.feed('{"items": [{"a": 1}, {"b": [2')
+    assert [e for e in rec.events if e[0] == "items"] == [("items", ('{"a": 1}', True))]
+    tok.feed("]}")
+    assert rec.events[-1] == ("items", ('{"b": [2]}', True))
+    tok.feed(', {"c": "x')  # cut off: close() reports the rest as it is, then ends the list and the object
+    tok.close()
+    assert rec.events[-3:] == [("items", ('{"c": "x', False)), ("end", None), ("end", None)]
+    assert loads_lenient("[" + '{"c": "x') == [{"c": "x"}]  # a cut-off run is read without a closer
+
+
+def test_an_item_over_the_size_cap_is_reported_as_none_and_the_next_one_is_read() -> None:
+    text = '{"items": [{"a": "' + "x" * 50 + '"}, {"b": 1}]}'
+    for size in (3, 1000):
+        rec = Recorder()
+        tok = JsonTokenizer(rec, max_capture_chars=30)
+        for i in range(0, len(text), size):
+            tok.feed(text[i : i + size])
+        tok.close()
+        assert [e for e in rec.events if e[0] == "items"] == [
+            ("items", (None, True)),
+            ("items", ('{"b": 1}', True)),
+        ]

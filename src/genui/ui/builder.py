@@ -21,9 +21,9 @@ from typing import Any, Protocol
 import orjson
 
 from .catalog import LAYOUT_WRAPPERS, fold
-from .grow import GROWABLE, ITEM_CONTENT, Growth, grow_whole, split_growing
+from .grow import GROWABLE, ITEM_CONTENT, Growth, Repairs, grow_whole, split_growing
 from .sanitize import open_fence, sanitize_markdown, span_safe_cut, strip_controls
-from .tokenizer import MISSING, JsonScalar, JsonTokenizer, loads_lenient
+from .tokenizer import CAPTURE, DESCEND, ITEMS, MISSING, SKIP, JsonScalar, JsonTokenizer, loads_lenient
 from .writer import ROOT, TreeWriter
 
 _TEXT_PROBE = "probe"
@@ -65,14 +65,10 @@ def _pairs_ticks(text: str) -> bool:
     return "```" not in text and text[-1] != "`" and text.count("`", text.rfind("\n") + 1) % 2 == 0
 
 
-class RepairCatalog(Protocol):
+class RepairCatalog(Repairs, Protocol):
     """What the repairer needs from genui.ui.Catalog."""
 
     def new_state(self, repairs: list[str] | None = None) -> Any: ...
-
-    def repair_nodes(
-        self, node: object, repairs: list[str] | None = None, *, state: Any = None
-    ) -> list[dict[str, Any]]: ...
 
     def repair_tree(self, node: object, repairs: list[str] | None = None) -> dict[str, Any]: ...
 
@@ -300,6 +296,9 @@ class TreeBuilder:
         if self._children >= self._max_children:
             self.note(f"dropped children beyond {self._max_children}")
             return
+        if self._full:
+            self.note("dropped children beyond the output size cap")
+            return
         for child in self._catalog.repair_nodes(node, self.repairs, state=self._state):
             self._emit_child(child)
 
@@ -522,40 +521,46 @@ class TreeBuilder:
 
     # ---- TokenHandler (skeleton walk) ------
 
-    def begin(self, opener: str) -> bool:
+    def begin(self, opener: str) -> int:
         key = self._key
         self._key = None
         stack = self._stack
         if not stack:
             stack.append(_Frame(_NODE if opener == "{" else _LIST, True))
-            return True
+            return DESCEND
         top = stack[-1]
         if top.kind == _LIST:
+            if self._children >= self._max_children:
+                self.note(f"dropped children beyond {self._max_children}")
+                return SKIP  # whatever it holds is dropped: scanned past, not parsed
+            if self._full:
+                self.note("dropped children beyond the output size cap")
+                return SKIP
             stack.append(_Frame(_NODE if opener == "{" else _LIST, False))
-            return True
+            return DESCEND
         if top.kind == _NODE:
             if key == "component" and opener == "{" and top.role == _UNKNOWN and top.name is None:
                 top.role = _ENVELOPE
                 stack.append(_Frame(_NODE, top.top))
-                return True
+                return DESCEND
             if key == "props" and opener == "{" and top.role in (_WRAPPER, _TEXT, _CONTAINER):
                 stack.append(_Frame(_PROPS, top.top, top))
-                return True
+                return DESCEND
             if key == "children" and top.role == _WRAPPER:
                 stack.append(_Frame(_LIST if opener == "[" else _NODE, False))
-                return True
+                return DESCEND
         elif top.node is not None and top.node.role == _WRAPPER and key == "children":
             stack.append(_Frame(_LIST if opener == "[" else _NODE, False))
-            return True
-        elif (
-            top.kind not in (_PROPS, _LIST) or (top.node is not None and top.node.role == _CONTAINER)
-        ) and self._grow(top, key, opener):
-            return True
+            return DESCEND
+        elif top.kind not in (_PROPS, _LIST) or (top.node is not None and top.node.role == _CONTAINER):
+            mode = self._grow(top, key, opener)
+            if mode != CAPTURE:
+                return mode
         self._capture_key = key
-        return False
+        return CAPTURE
 
-    def _grow(self, top: _Frame, key: str | None, opener: str) -> bool:
-        """Walk into a growing container (streaming-repair.md, "Containers"); False: capture the value."""
+    def _grow(self, top: _Frame, key: str | None, opener: str) -> int:
+        """Walk into a growing container (streaming-repair.md, "Containers"), or CAPTURE the value."""
         kind = top.kind
         if kind in (_PROPS, _SUB):
             props = top if kind == _PROPS else top.node
@@ -565,14 +570,14 @@ class TreeBuilder:
             slot = GROWABLE[container.name]
             depth = 0 if kind == _PROPS else 1
             if key != slot[depth] or container.growth is not None:
-                return False
+                return CAPTURE
             if depth + 1 < len(slot):
                 if opener != "{":
-                    return False
+                    return CAPTURE
                 self._stack.append(_Frame(_SUB, False, top))
-                return True
+                return DESCEND
             if opener != "[" or self._full or self._children >= self._max_children:
-                return False
+                return CAPTURE
             shell = dict(props.props)
             if kind == _SUB:
                 shell[slot[0]] = dict(top.fields)
@@ -587,18 +592,19 @@ class TreeBuilder:
                 self._state,
             )
             self._stack.append(_Frame(_GROW, False, container))
-            return True
+            # items that do not grow themselves come whole, as the tokenizer finds their ends (see items())
+            return DESCEND if container.name in ITEM_CONTENT else ITEMS
         owner = top.node
         if owner is None or owner.growth is None:
-            return False
+            return CAPTURE
         if kind == _GROW and opener == "{" and owner.name in ITEM_CONTENT:
             self._stack.append(_Frame(_ITEM, False, owner))
-            return True
+            return DESCEND
         if kind == _ITEM and opener == "[" and key == ITEM_CONTENT.get(owner.name or ""):
             owner.growth.begin_item(top.fields)
             self._stack.append(_Frame(_CONTENT, False, owner))
-            return True
-        return False
+            return DESCEND
+        return CAPTURE
 
     def _grown(self, growth: Growth) -> None:
         """Count a container that opened among the root's children; stop when the writer is full."""
@@ -711,6 +717,20 @@ class TreeBuilder:
             self._commit(value)
             return
         self._place(self._stack[-1], key, value)
+
+    def items(self, raw: str | None, complete: bool) -> None:
+        """Items of a growing container's list (begin answered ITEMS): each goes to it as a captured one."""
+        if raw is None:
+            self.note("dropped a value over the size or depth cap")
+            return
+        values = loads_lenient("[" + raw + ("]" if complete else ""), max_depth=self._max_depth)
+        node = self._stack[-1].node
+        growth = node.growth if node is not None else None
+        if growth is None or not isinstance(values, list):
+            return
+        for value in values:
+            growth.add(value)
+        self._grown(growth)
 
     def _place(self, top: _Frame, key: str | None, value: object) -> None:
         """A complete value in the skeleton: a Card child in a list, an item of a growing container, else a

@@ -30,6 +30,10 @@ class Repairs(Protocol):
         self, node: object, repairs: list[str] | None = None, *, state: Any = None
     ) -> list[dict[str, Any]]: ...
 
+    def repair_items(
+        self, name: str, slot: tuple[str, ...], items: list[Any], state: Any = None
+    ) -> list[Any] | None: ...
+
 
 def _with_slot(props: dict[str, Any], slot: tuple[str, ...], items: list[Any]) -> dict[str, Any]:
     out: dict[str, Any] = with_slot(props, slot, items)
@@ -140,10 +144,16 @@ class Growth:
         self.raw.append(item)
         if not self._room():
             return
-        probed = self._probe([item])
-        if probed is None or not probed[1] or not self._open(probed[0]):
-            return
-        for fixed in probed[1][: self.max_items - self.items]:
+        # once open, an item is repaired alone when the catalog can (its props would repair the same again)
+        items = None
+        if self.shell is not None:
+            items = self.catalog.repair_items(self.name, self.slot, [item], self.state)
+        if items is None:
+            probed = self._probe([item])
+            if probed is None or not probed[1] or not self._open(probed[0]):
+                return
+            items = probed[1]
+        for fixed in items[: self.max_items - self.items]:
             if not self.writer.append_child(self.path, fixed):
                 self.refused = True
                 return

@@ -9,7 +9,7 @@ from typing import Any
 
 from . import catalog as c
 from .catalog import fold
-from .fixers import FAIL, Compiler, Ctx, RepairLimits, Splice, TaggedUnion
+from .fixers import FAIL, Compiler, Ctx, Fixer, RepairLimits, Splice, TaggedUnion
 from .prompt import build_system_prompt
 from .sanitize import sanitize_markdown
 from .schema import Schema, assemble, decoding_view, validation_view
@@ -258,6 +258,7 @@ class Catalog:
         self._compiler = compiler
         self._node_union: TaggedUnion | None = compiler.union_for("Node")
         self._card_props = compiler.compile(self._internal["properties"]["props"])
+        self._list_fixers: dict[tuple[str, tuple[str, ...]], Fixer | None] = {}  # see repair_items
 
     # ---- construction ------
 
@@ -343,6 +344,50 @@ class Catalog:
         finally:
             ctx.depth -= 1
         return out
+
+    def repair_items(
+        self, name: str, slot: tuple[str, ...], items: list[Any], state: RepairState | None = None
+    ) -> list[Any] | None:
+        """Items of the list at `slot` in the props of a `name` Card child, repaired as repair_nodes repairs
+        them inside it (at its depth, against the same budget) without repairing the container again. None
+        when only the whole container can say (its hooks rewrite items, or it has no such list)."""
+        key = (name, slot)
+        if key in self._list_fixers:
+            fixer = self._list_fixers[key]
+        else:
+            fixer = self._list_fixers[key] = self._list_fixer(name, slot)
+        if fixer is None:
+            return None
+        ctx = self._ctx(None, state)
+        ctx.depth += 2  # the container is a Card child (repair_nodes) and its props one node deeper
+        try:
+            fixed = fixer(items, ctx)
+        except RecursionError:
+            ctx.note("dropped a node nested too deeply")
+            return []
+        finally:
+            ctx.depth -= 2
+        return fixed if isinstance(fixed, list) else []
+
+    def _list_fixer(self, name: str, slot: tuple[str, ...]) -> Fixer | None:
+        """The fixer the node union applies to the list at `slot` of a `name` node's props."""
+        if name in HOOKED:
+            return None
+        defs = self._internal["$defs"]
+        schema: Any = defs.get(name)
+        tag = schema.get("properties", {}).get("component") if isinstance(schema, dict) else None
+        if not isinstance(tag, dict) or tag.get("const") != name:
+            return None
+        for key in ("props", *slot, None):
+            ref = schema.get("$ref") if isinstance(schema, dict) else None
+            if isinstance(ref, str):
+                schema = defs.get(ref.rsplit("/", 1)[-1])
+            if key is not None:
+                properties = schema.get("properties") if isinstance(schema, dict) else None
+                schema = properties.get(key) if isinstance(properties, dict) else None
+        if not isinstance(schema, dict) or schema.get("type") != "array":
+            return None
+        return self._compiler.compile(schema)
 
     def repair_node(
         self, node: object, repairs: list[str] | None = None, *, state: RepairState | None = None

@@ -55,15 +55,22 @@ _LITERALS: dict[str, JsonScalar] = {
     "undefined": None, "NaN": None, "Infinity": None, "-Infinity": None, "+Infinity": None,
 }  # fmt: skip
 _CLOSER_OF = {"}": "{", "]": "["}
+_ITEM_GAP = " \t\r\n,"  # what may stand between the items of a list
 _JSON_LITERALS = frozenset({"true", "false", "null"})
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?\Z")
+
+
+# What TokenHandler.begin answers for a container that opens (False and True are CAPTURE and DESCEND).
+CAPTURE, DESCEND, SKIP, ITEMS = 0, 1, 2, 3
 
 
 class TokenHandler(Protocol):
     """Receives tokenizer events; see JsonTokenizer."""
 
-    def begin(self, opener: str) -> bool:
-        """A container opens ('{' or '['): True to descend into it, False to capture it whole."""
+    def begin(self, opener: str) -> int:
+        """A container opens ('{' or '['): DESCEND into it (events for its members), CAPTURE it whole (one
+        captured() event), SKIP it (no event: a bracket-matching scan and nothing kept), or, for a list, take
+        its ITEMS as they complete (items() events, then end(): its items are not walked)."""
         ...
 
     def end(self) -> None:
@@ -80,6 +87,12 @@ class TokenHandler(Protocol):
 
     def captured(self, raw: str | None, complete: bool) -> None:
         """A captured container's raw text (None over the size or depth cap); complete=False if cut off."""
+        ...
+
+    def items(self, raw: str | None, complete: bool) -> None:
+        """Items of a list begun with ITEMS: the raw text of one or more items with the commas between them
+        (`[` + raw + `]` is a list of them; None over the size or depth cap). complete=False: the input ended
+        inside them (`[` + raw, read leniently, is what was written)."""
         ...
 
     def begin_string(self) -> bool:
@@ -152,7 +165,7 @@ class JsonTokenizer:
         self._cap_over = False
         self._cap_comment = 0  # 0 none, 1 line, 2 block
         self._cap_star = False
-        self._cap_discard = False
+        self._cap_mode = CAPTURE  # or SKIP or ITEMS
 
     # ---- public ------
 
@@ -170,6 +183,8 @@ class JsonTokenizer:
             # hot path: a delta inside a captured value that cannot end it or change its nesting
             quote = self._cap_quote
             if (_STR_SPECIAL[quote] if quote else _CAP_STRUCT).search(text) is None:
+                if self._cap_mode == SKIP:
+                    return
                 size = self._cap_size + len(text)
                 if size <= self._max_capture:
                     self._cap_size = size
@@ -229,8 +244,12 @@ class JsonTokenizer:
         elif state == _CAPTURE:
             raw = None if self._cap_over else "".join(self._cap_parts)
             self._cap_parts = []
-            if not self._cap_discard:
+            if self._cap_mode == CAPTURE:
                 h.captured(raw, False)
+            elif self._cap_mode == ITEMS:
+                if raw is None or raw.strip(_ITEM_GAP):
+                    h.items(raw if raw is None else raw.lstrip(_ITEM_GAP), False)
+                h.end()
         while self._stack:
             self._stack.pop()
             h.end()
@@ -272,16 +291,19 @@ class JsonTokenizer:
         if key is not None:
             self._pending_key = None
             self._h.key(key)
-        if len(self._stack) < self._max_depth and self._h.begin(opener):
+        mode = self._h.begin(opener) if len(self._stack) < self._max_depth else CAPTURE
+        if mode == DESCEND:
             self._stack.append(opener)
             self._state = _KEY if opener == "{" else _VALUE
             return i
-        self._start_capture(opener, discard=False)
+        self._start_capture(opener, mode)
         return i
 
-    def _start_capture(self, opener: str, *, discard: bool) -> None:
+    def _start_capture(self, opener: str, mode: int) -> None:
         self._state = _CAPTURE
-        self._cap_parts = [opener]
+        items = mode == ITEMS and opener == "["
+        self._cap_mode = mode if mode != ITEMS or items else CAPTURE
+        self._cap_parts = [] if items else [opener]  # an ITEMS list keeps the text of its items only
         self._cap_stack = [opener]
         self._cap_quote = ""
         self._cap_escape = False
@@ -289,7 +311,6 @@ class JsonTokenizer:
         self._cap_over = False
         self._cap_comment = 0
         self._cap_star = False
-        self._cap_discard = discard
 
     def _close(self, closer: str) -> None:
         opener = _CLOSER_OF[closer]
@@ -329,7 +350,7 @@ class JsonTokenizer:
                 self._begin_string(c, is_key=True)
                 return j + 1
             if c == "{" or c == "[":
-                self._start_capture(c, discard=True)  # a value where a key belongs: skip it
+                self._start_capture(c, SKIP)  # a value where a key belongs: skip it
                 return j + 1
             if c.isalnum() or c in "_$-":
                 self._str_is_key = True
@@ -577,7 +598,15 @@ class JsonTokenizer:
                     if not stack:
                         end = i
                         break
+                    if len(stack) == 1 and self._cap_mode == ITEMS:
+                        start = self._items_done(text, start, i)
         self._cap_quote = quote
+        if self._cap_mode == SKIP:
+            if end < 0:
+                return n
+            self._cap_parts = []
+            self._after_value()
+            return end
         piece = text[start:end] if end >= 0 else text[start:]
         if not self._cap_over:
             self._cap_size += len(piece)
@@ -591,9 +620,26 @@ class JsonTokenizer:
         raw = None if self._cap_over else "".join(self._cap_parts)
         self._cap_parts = []
         self._after_value()
-        if not self._cap_discard:
+        if self._cap_mode == CAPTURE:
             self._h.captured(raw, True)
+        else:  # ITEMS: the items after the last one reported (scalars, or nothing), then the list's end
+            rest = None if raw is None else raw[:-1].strip(_ITEM_GAP)
+            if rest is None or rest:
+                self._h.items(rest, True)
+            self._h.end()
         return end
+
+    def _items_done(self, text: str, start: int, i: int) -> int:
+        """An item of an ITEMS list ended at i: report the items since the last report; the next start."""
+        parts = self._cap_parts
+        over = self._cap_over or self._cap_size + i - start > self._max_capture
+        raw = None if over else "".join(parts) + text[start:i] if parts else text[start:i]
+        if parts:
+            self._cap_parts = []
+        self._cap_size = 0
+        self._cap_over = False
+        self._h.items(raw.lstrip(_ITEM_GAP) if raw is not None else None, True)
+        return i
 
 
 class _Builder:
@@ -636,6 +682,9 @@ class _Builder:
 
     def captured(self, raw: str | None, complete: bool) -> None:
         self._key = None  # only reached over the depth cap: drop the value
+
+    def items(self, raw: str | None, complete: bool) -> None:
+        pass  # never asked for
 
     def begin_string(self) -> bool:
         return False
@@ -705,6 +754,9 @@ class _Descend:
         pass
 
     def captured(self, raw: str | None, complete: bool) -> None:
+        pass
+
+    def items(self, raw: str | None, complete: bool) -> None:
         pass
 
     def begin_string(self) -> bool:

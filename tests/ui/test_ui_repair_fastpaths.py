@@ -176,3 +176,15 @@ def test_fixers_fail_the_same_on_values_they_cannot_keep() -> None:
     assert header({"title": "x" * 501}, ctx) == {"title": "x" * 500}
     assert header({"title": 5}, ctx) == {"title": "5"}
     assert header({"subtitle": "no title"}, ctx) is FAIL
+
+
+def test_a_number_beyond_64_bits_reads_the_same_whole_and_streamed() -> None:
+    # both read it as the double a JSON client reads (whole answers and captured values go through orjson)
+    values = [123456789012345678901234567890, -9223372036854775809, 7]
+    chart = {"component": "BarChartV2", "props": {"chartData": {"data": {
+        "labels": ["a", "b", "c"], "series": [{"category": "x", "values": values}]}}}}  # fmt: skip
+    text = json.dumps({"component": {"component": "Card", "props": {"children": [chart]}}, "error": None})
+    streamed = StreamRepairer(CATALOG)
+    expected = "".join(streamed.feed(text[i : i + 7]) for i in range(0, len(text), 7)) + streamed.finish()
+    assert StreamRepairer(CATALOG).complete(text) == expected
+    assert "1.2345678901234568e+29" in expected and ",7]" in expected

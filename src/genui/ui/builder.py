@@ -23,7 +23,16 @@ import orjson
 from .catalog import LAYOUT_WRAPPERS, fold
 from .grow import GROWABLE, ITEM_CONTENT, Growth, Repairs, grow_whole, split_growing
 from .sanitize import open_fence, sanitize_markdown, span_safe_cut, strip_controls
-from .tokenizer import CAPTURE, DESCEND, ITEMS, MISSING, SKIP, JsonScalar, JsonTokenizer, loads_lenient
+from .tokenizer import (
+    CAPTURE,
+    DESCEND,
+    ITEMS,
+    MISSING,
+    SKIP,
+    JsonScalar,
+    JsonTokenizer,
+    loads_lenient,
+)
 from .writer import ROOT, TreeWriter
 
 _TEXT_PROBE = "probe"
@@ -105,7 +114,7 @@ def _plain_card_children(text: str) -> list[object] | None:
     if not (body.startswith("{") and body.endswith("}")):
         return None
     try:
-        value = orjson.loads(body)  # strict: NaN, huge ints, lone surrogates take the streaming walk
+        value = orjson.loads(body)  # strict: NaN, Infinity and lone surrogates take the streaming walk
     except orjson.JSONDecodeError:
         return None
     if (
@@ -778,9 +787,13 @@ class TreeBuilder:
             return
         # controls go first, as sanitize_markdown drops them: the held text is then what the sanitizer reads
         hold = self._hold = self._hold + strip_controls(text)
-        open_span = _PLAIN_TICKS.match(hold) and not _pairs_ticks(hold) and "```" not in hold
-        if len(hold) < _MAX_HOLD and open_span:
-            return  # plain text in a code span still open: nothing to send before the span closes
+        if _PLAIN_TICKS.match(hold):
+            if _pairs_ticks(hold):  # the code span closed: all of it is plain, as if it had come in one piece
+                self._hold = ""
+                self._text_piece(hold)
+                return
+            if len(hold) < _MAX_HOLD and "```" not in hold:
+                return  # plain text in a code span still open: nothing to send before the span closes
         self._release(final=False)
 
     def end_string(self) -> None:

@@ -171,10 +171,21 @@ class V1Writer:
         return True
 
     def append_child(self, parent: Path, node: Node) -> bool:
-        if parent or self._stack:
+        stack = self._stack
+        if parent or stack:
             self._check(parent)
             self._flush_held()
-            return self._nested(_escaped_json(node))
+            top = stack[-1]
+            if top.head is not None:
+                return self._nested(_escaped_json(node))
+            # the container is written (the usual case of a growing list): a comma and the child
+            body = _escaped_json(node) if top.empty else "," + _escaped_json(node)
+            if self.chars + len(body) > self._max:
+                return False
+            top.empty = False
+            self.parts.append(body)
+            self.chars += len(body)
+            return True
         batch = self._batch
         if batch is not None and self._batched(batch, node):
             return True

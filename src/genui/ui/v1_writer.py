@@ -173,8 +173,10 @@ class V1Writer:
     def append_child(self, parent: Path, node: Node) -> bool:
         stack = self._stack
         if parent or stack:
-            self._check(parent)
-            self._flush_held()
+            if len(parent) != len(stack):
+                self._check(parent)  # raises
+            if self._batch is not None:
+                self._flush(self._batch)
             top = stack[-1]
             if top.head is not None:
                 return self._nested(_escaped_json(node))

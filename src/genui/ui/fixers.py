@@ -288,6 +288,7 @@ class Compiler:
                     return FAIL
                 value = dict(value.items())  # a subclass: what .items() gives, as a plain dict
             out: dict[str, Any] = {}
+            max_string = ctx.limits.max_string
             for key in value:  # and value[key]: cheaper than unpacking .items() pairs
                 item = value[key]
                 step = step_of(key)
@@ -301,7 +302,9 @@ class Compiler:
                     continue
                 fixer, plain_max, choices = step
                 if type(item) is str:
-                    if _kept_as_is(item, plain_max, ctx.limits.max_string, choices):
+                    # the Step test (see Step), inlined: a call per string is a tenth of a whole repair
+                    size = len(item)
+                    if (size <= plain_max and size <= max_string and is_plain(item)) or item in choices:
                         out[key] = item
                         continue
                 elif item is None and key in optional:
@@ -361,7 +364,13 @@ class Compiler:
                     break
                 if not calls_only and (
                     (ints and type(item) is int)
-                    or (type(item) is str and _kept_as_is(item, plain_max, max_string, choices))
+                    or (  # the Step test, inlined as in fix_object
+                        type(item) is str
+                        and (
+                            (len(item) <= plain_max and len(item) <= max_string and is_plain(item))
+                            or item in choices
+                        )
+                    )
                 ):
                     out.append(item)
                     continue
@@ -529,11 +538,6 @@ def _enum_fixer(options: list[Any], default: Any) -> Fixer:
 
 # String kinds holding a URL: the policy that keeps or refuses it (never cut: a shortened URL is another URL).
 _URL_KINDS: dict[str, Callable[[str], str | None]] = {"url": safe_url, "image": safe_image_url}
-
-
-def _kept_as_is(item: str, plain_max: int, max_string: int, choices: frozenset[str]) -> bool:
-    """Whether a Step's fixer returns the str `item` itself, with no note (a container need not call it)."""
-    return (len(item) <= plain_max and len(item) <= max_string and is_plain(item)) or item in choices
 
 
 def _keeps_plain(schema: dict[str, Any]) -> bool:

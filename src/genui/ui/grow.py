@@ -95,8 +95,8 @@ class Growth:
     ) -> None:
         self.catalog = catalog
         self.repairs = repairs if repairs is not None else []
-        # the answer's repair state (its node budget): every repair of the container counts against it (its
-        # own props once per item: a little over, never under)
+        # the answer's repair state (its node budget): every repair counts against it, the container once (a
+        # Form, whose items are probed with its props, once per item: a little over, never under)
         self.state = state
         self.writer = writer
         self.name = name

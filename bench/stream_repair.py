@@ -8,9 +8,9 @@ Targets (2-core machine): under 50 ms for 100 KB in 4-byte deltas; ratio at most
 
     /work/venv/bin/python bench/stream_repair.py [--runs 5] [--paths v1,v2,v1>v2,v2>v1]
 
-Row "default" uses the catalog's caps (at most 50 Card children: the rest of a JSON answer is scanned past, not parsed); row
-"uncapped" lifts the child cap so every child is repaired and serialized (output then exceeds the client's
-100-children cap, so it is for measuring only).
+Row "default" uses the catalog's caps (at most 50 Card children: the rest of a JSON answer is scanned past,
+not parsed); row "uncapped" lifts the child cap so every child is repaired and serialized (output then exceeds
+the client's 100-children cap, so it is for measuring only).
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from typing import Any
@@ -348,3 +349,33 @@ def test_streamed_markdown_holds_no_tag_outside_code_and_no_unsafe_link(markdown
     shown = streamed_markdown(markdown, size)
     assert _strip_md_html(shown) == shown
     assert all_violations([(url, False) for url in markdown_destinations(shown)]) == []
+
+
+# A Table and a List written loosely: the tokenizer reads their items from one scan of the list (ITEMS), so
+# these put item ends, commas, comments and scalars on every side of a chunk boundary.
+LOOSE_LISTS = (
+    '{"component": {"component": "Card", "props": {"children": ['
+    '{"component": "Table", "props": {"tableHeader": {"rows": [{"children": "A"}, {"children": "B"}]},'
+    ' "tableBody": {"rows": [ {"children": ["a]", 1]} , "junk", {"children": ["}{", "x"]}'
+    ' // a comment ]\n, [{"children": ["nested"]}], {"children": ["b", 2]}{"children": ["c", 3]} ,]}}},'
+    ' {"component": "List", "props": {"items": [{"title": "one"}, 7, {"title": "t\\"wo", "subtitle": "s"},'
+    " {'title': 'three'}], \"variant\": \"number\"}}"
+    ']}}, "error": null}'
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(cuts=st.lists(st.integers(1, len(LOOSE_LISTS) - 1), max_size=40))
+def test_loose_growing_lists_read_the_same_however_the_stream_is_cut(cuts: list[int]) -> None:
+    whole = StreamRepairer(CATALOG)
+    expected = whole.feed(LOOSE_LISTS) + whole.finish()
+    points = [0, *sorted(set(cuts)), len(LOOSE_LISTS)]
+    repairer = StreamRepairer(CATALOG)
+    yields = [repairer.feed(LOOSE_LISTS[a:b]) for a, b in itertools.pairwise(points)]
+    yields.append(repairer.finish())
+    check_stream(VIEW, yields)
+    assert "".join(yields) == expected
+    children = VIEW.final_tree(expected)["props"]["children"]
+    rows = children[0]["props"]["tableBody"]["rows"]
+    assert [row["children"][0] for row in rows] == ["a]", "}{", "b", "c"]
+    assert [item["title"] for item in children[1]["props"]["items"]] == ["one", 't"wo', "three"]

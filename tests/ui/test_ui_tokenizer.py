@@ -262,3 +262,12 @@ def test_an_item_over_the_size_cap_is_reported_as_none_and_the_next_one_is_read(
             ("items", (None, True)),
             ("items", ('{"b": 1}', True)),
         ]
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 1000])
+def test_a_comment_opener_cut_in_half_inside_a_capture_or_a_list_is_still_a_comment(size: int) -> None:
+    text = '{"skip": {"a": 1 // ] } not the end\n, "b": [2 /* ] */]}, "items": [{"c": 3} // ]\n, {"d": 4}]}'
+    events = run([text[i : i + size] for i in range(0, len(text), size)])
+    (raw, complete) = next(value for kind, value in events if kind == "captured")  # type: ignore[misc]
+    assert complete and loads_lenient(raw) == {"a": 1, "b": [2]}
+    assert _items_of(events) == [{"c": 3}, {"d": 4}]

@@ -529,6 +529,7 @@ class JsonTokenizer:
 
     def _scan_capture(self, text: str, i: int, n: int) -> int:
         start = i
+        stop = n  # where this text's part of the capture ends (before a slash carried to the next text)
         stack = self._cap_stack
         quote = self._cap_quote
         max_depth = self._max_depth
@@ -544,8 +545,10 @@ class JsonTokenizer:
                         i = n
                         break
                     i = k + 1
+                elif self._cap_star and text[i] == "/":  # the `*/` was cut in half
+                    i += 1
                 else:
-                    k = i - 1 if self._cap_star and text[i] == "/" else text.find("*/", i)
+                    k = text.find("*/", i)
                     if k < 0:
                         self._cap_star = text.endswith("*")
                         i = n
@@ -589,7 +592,11 @@ class JsonTokenizer:
             elif c == '"' or c == "'":
                 quote = c  # the escape-aware scan above takes the string from here
             elif c == "/":
-                if j + 1 < n and text[j + 1] in "/*":
+                if j + 1 >= n:  # the next piece says whether a comment starts: read it with that piece
+                    self._carry = "/"
+                    stop = j
+                    break
+                if text[j + 1] in "/*":
                     self._cap_comment = 1 if text[j + 1] == "/" else 2
                     i = j + 2
             else:
@@ -609,7 +616,7 @@ class JsonTokenizer:
             self._cap_parts = []
             self._after_value()
             return end
-        piece = text[start:end] if end >= 0 else text[start:]
+        piece = text[start:end] if end >= 0 else text[start:stop]
         if not self._cap_over:
             self._cap_size += len(piece)
             if self._cap_size > self._max_capture:

@@ -15,11 +15,7 @@ counted):
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -30,6 +26,7 @@ import httpx2
 import openai
 import orjson
 import uvloop
+from harness import chat_completion, fake_upstream
 from openai._constants import RAW_RESPONSE_HEADER
 
 from genui.api.app import create_app
@@ -47,12 +44,6 @@ SHARED = Path(os.environ.get("SHARED", HERE.parent.parent / "shared" / "bench"))
 UI_ANSWER = HERE / "ui_answer_2k.json"
 MODEL = "c1/bench/fake-upstream/v-20251230"  # pinned before v-20260331: v1, the fake upstream's format
 MESSAGES = [{"role": "system", "content": "x" * 5000}, {"role": "user", "content": "Show me a card."}]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def cpu_per_call(fn: Callable[[], Awaitable[Any]], calls: int) -> float:
@@ -117,32 +108,7 @@ async def framework(base_url: str, calls: int) -> tuple[str, float, float]:
     await db.migrate()
     key = (await KeyRepository(db).create("bench"))[1]
     await db.dispose()
-    body = orjson.dumps({"model": MODEL, "messages": [{"role": "user", "content": "Say hello."}]})
-    headers = [
-        (b"host", b"bench"),
-        (b"content-type", b"application/json"),
-        (b"authorization", f"Bearer {key}".encode()),
-        (b"content-length", str(len(body)).encode()),
-    ]
-
-    async def call(app: Any) -> None:
-        scope = {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-            "scheme": "http", "path": "/v1/chat/completions", "raw_path": b"/v1/chat/completions",
-            "query_string": b"", "root_path": "", "headers": headers, "client": ("127.0.0.1", 1),
-            "server": ("127.0.0.1", 80), "state": {},
-        }  # fmt: skip
-        status: list[int] = []
-
-        async def receive() -> dict[str, Any]:
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        async def send(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                status.append(message["status"])
-
-        await app(scope, receive, send)
-        assert status == [200], status
+    call = chat_completion(key, MODEL)
 
     # The same app either way; the baseline only lacks the fast lane (the middleware stays, as in production).
     lane = create_app(settings)
@@ -168,20 +134,7 @@ def repair(calls: int) -> float:
 
 
 async def main(calls: int) -> None:
-    port = free_port()
-    command = [sys.executable, str(SHARED / "fake_upstream.py"), "--port", str(port)]
-    upstream = subprocess.Popen(
-        [*command, "--content-file", str(UI_ANSWER)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                break
-            except OSError:
-                await asyncio.sleep(0.05)
+    with fake_upstream(UI_ANSWER) as port:
         base_url = f"http://127.0.0.1:{port}/v1"
         rows = await upstream_clients(base_url, calls)
         print("| part | baseline | CPU µs/call, baseline | CPU µs/call, genui | ratio |")
@@ -191,9 +144,6 @@ async def main(calls: int) -> None:
         label, baseline, ours = await framework(base_url, calls)
         print(f"| {label} | FastAPI route | {baseline:.0f} | {ours:.0f} | {baseline / ours:.2f}x |")
         print(f"| repair of the 2 KB UI (`complete`) | - | - | {repair(calls):.0f} | - |")
-    finally:
-        upstream.terminate()
-        upstream.wait()
 
 
 if __name__ == "__main__":

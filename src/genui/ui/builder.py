@@ -617,7 +617,7 @@ class TreeBuilder:
 
     def _grown(self, growth: Growth) -> None:
         """Count a container that opened among the root's children; stop when the writer is full."""
-        if growth.shell is not None and not growth.counted:  # opened
+        if growth.opened and not growth.counted:
             growth.counted = True
             self._children += 1
         if growth.refused:

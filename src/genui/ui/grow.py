@@ -142,7 +142,7 @@ class Growth:
     def add(self, item: Any) -> None:
         """A complete item of the list."""
         self.raw.append(item)
-        if self.items >= self.max_items or self.refused:  # _room(), inlined: this runs for every item
+        if not self._room():
             return
         # once open, an item is repaired alone when the catalog can (its props would repair the same again)
         items = None

@@ -351,11 +351,13 @@ class Catalog:
         """Items of the list at `slot` in the props of a `name` Card child, repaired as repair_nodes repairs
         them inside it (at its depth, against the same budget) without repairing the container again. None
         when only the whole container can say (its hooks rewrite items, or it has no such list)."""
-        key, fixers = (name, slot), self._list_fixers
-        fixer = fixers[key] if key in fixers else fixers.setdefault(key, self._list_fixer(name, slot))
+        key = (name, slot)
+        if key not in self._list_fixers:
+            self._list_fixers[key] = self._list_fixer(name, slot)
+        fixer = self._list_fixers[key]
         if fixer is None:
             return None
-        ctx = state if state is not None else Ctx(self.limits, [])
+        ctx = self._ctx(None, state)
         ctx.depth += 2  # the container is a Card child (repair_nodes) and its props one node deeper
         try:
             fixed = fixer(items, ctx)

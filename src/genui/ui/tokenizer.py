@@ -303,9 +303,10 @@ class JsonTokenizer:
 
     def _start_capture(self, opener: str, mode: int) -> None:
         self._state = _CAPTURE
-        items = mode == ITEMS and opener == "["
-        self._cap_mode = mode if mode != ITEMS or items else CAPTURE
-        self._cap_parts = [] if items else [opener]  # an ITEMS list keeps the text of its items only
+        if mode == ITEMS and opener != "[":
+            mode = CAPTURE  # only a list has items
+        self._cap_mode = mode
+        self._cap_parts = [] if mode == ITEMS else [opener]  # an ITEMS list keeps the text of its items only
         self._cap_stack = [opener]
         self._cap_quote = ""
         self._cap_escape = False

@@ -171,23 +171,10 @@ class V1Writer:
         return True
 
     def append_child(self, parent: Path, node: Node) -> bool:
-        stack = self._stack
-        if parent or stack:
-            if len(parent) != len(stack):
-                self._check(parent)  # raises
-            if self._batch is not None:
-                self._flush(self._batch)
-            top = stack[-1]
-            if top.head is not None:
-                return self._nested(_escaped_json(node))
-            # the container is written (the usual case of a growing list): a comma and the child
-            body = _escaped_json(node) if top.empty else "," + _escaped_json(node)
-            if self.chars + len(body) > self._max:
-                return False
-            top.empty = False
-            self.parts.append(body)
-            self.chars += len(body)
-            return True
+        if parent or self._stack:
+            self._check(parent)
+            self._flush_held()
+            return self._nested(_escaped_json(node))
         batch = self._batch
         if batch is not None and self._batched(batch, node):
             return True

@@ -10,13 +10,16 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
 
 from fakes.upstream import ScriptedUpstream
 from genui.config import Settings
@@ -199,3 +202,28 @@ class ServeProcess:
                 self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+
+
+def fastapi_of(app: Any) -> FastAPI:
+    while not isinstance(app, FastAPI):
+        app = app.app
+    return app
+
+
+@asynccontextmanager
+async def asgi_client(
+    settings: Settings,
+    *,
+    base_url: str = "http://127.0.0.1:8000",
+    client: tuple[str, int] = ("127.0.0.1", 50000),
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The whole app in-process with its lifespan; `base_url` sets the Host header and the ASGI `server`
+    address, `client` the peer address (what a socket would report)."""
+    from genui.api.app import create_app
+
+    app = create_app(settings)
+    api = fastapi_of(app)
+    async with api.router.lifespan_context(api):
+        transport = httpx.ASGITransport(app=app, client=client)
+        async with httpx.AsyncClient(transport=transport, base_url=base_url) as http:
+            yield http

@@ -11,46 +11,20 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from fakes.upstream import ScriptedUpstream
 from genui.api import playground
-from genui.api.app import create_app
 from genui.config import Settings
-from support import FAKE_MODEL, LiveServer, free_port, upstream_settings
+from support import FAKE_MODEL, LiveServer, asgi_client, free_port, upstream_settings
 from web.web_c1_samples import REAL_ANSWER
 
 ASK = {"model": FAKE_MODEL, "messages": [{"role": "user", "content": "Show revenue"}]}
-
-
-def _fastapi_of(app: Any) -> FastAPI:
-    while not isinstance(app, FastAPI):
-        app = app.app
-    return app
-
-
-@asynccontextmanager
-async def asgi_client(
-    settings: Settings,
-    *,
-    base_url: str = "http://127.0.0.1:8000",
-    client: tuple[str, int] = ("127.0.0.1", 50000),
-) -> AsyncIterator[httpx.AsyncClient]:
-    """The whole app in-process with its lifespan; `base_url` sets the Host header and the ASGI `server`
-    address, `client` the peer address (what a socket would report)."""
-    app = create_app(settings)
-    api = _fastapi_of(app)
-    async with api.router.lifespan_context(api):
-        transport = httpx.ASGITransport(app=app, client=client)
-        async with httpx.AsyncClient(transport=transport, base_url=base_url) as http:
-            yield http
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from opentelemetry.trace import SpanKind
 
 from fakes.upstream import ScriptedUpstream, Step
 from genui import telemetry
-from support import FAKE_MODEL, ServerThread, create_key, upstream_settings
+from genui.config import Settings
+from support import FAKE_MODEL, ServerThread, asgi_client, create_key, upstream_settings
 
 
 @pytest.fixture
@@ -129,3 +130,17 @@ def test_metrics_count_requests_tokens_repairs_and_upstream_errors(
         - sample(before, "genui_upstream_errors_total", **errors)
         == 1
     )
+
+
+async def test_a_made_up_method_is_counted_as_other(tmp_path: Path) -> None:
+    """Under a server that passes any method token on (h11 does), a label per method would let clients grow
+    the metrics without bound."""
+    async with asgi_client(Settings(data_dir=tmp_path / "data")) as http:
+        for method in ("BREW", "BREW", "X-RANDOM-1"):
+            refused = await http.request(method, "/v1/models")
+            assert refused.status_code == 405
+        text = (await http.get("/metrics")).text
+    lines = [line for line in text.splitlines() if line.startswith("genui_http_requests_total{")]
+    assert not any("BREW" in line or "X-RANDOM" in line for line in lines)
+    other = [line for line in lines if 'method="OTHER"' in line and 'route="/v1/models"' in line]
+    assert other and float(other[0].rsplit(" ", 1)[1]) >= 3

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from genui.api.errors import from_validation
 from genui.errors import ApiError
-from genui.service.nesting import MAX_JSON_DEPTH, too_deep
+from genui.service.nesting import MAX_JSON_DEPTH, may_nest_deeper, too_deep
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -44,7 +44,7 @@ def json_object(raw: bytes, *, allow_empty: bool = False) -> dict[str, Any]:
         raise ApiError(400, f"The request body is not valid JSON: {exc}", code="invalid_json") from None
     if not isinstance(data, dict):
         raise ApiError(400, "The request body must be a JSON object.", code="invalid_json")
-    where = too_deep(data)
+    where = too_deep(data) if may_nest_deeper(raw) else None
     if where is not None:
         raise ApiError(
             400,

@@ -10,6 +10,7 @@ a test, or under another ASGI server) the metrics are this process's.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
@@ -23,6 +24,21 @@ LATENCY = Histogram(
     ["route"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
+
+# What a client may put in the method label; any other method is counted as "OTHER" (a label per made-up
+# method would grow the metrics without bound).
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
+
+
+# The labelled children, looked up once: `labels()` costs three times the `inc()` it precedes.
+@lru_cache(maxsize=1024)
+def request_counter(route: str, method: str, status: int) -> Counter:
+    return REQUESTS.labels(route, method if method in METHODS else "OTHER", str(status))
+
+
+@lru_cache(maxsize=256)
+def latency_histogram(route: str) -> Histogram:
+    return LATENCY.labels(route)
 
 
 def exposition() -> bytes:

@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from genui.api.access import SCOPE_KEY, AccessRecord
 from genui.api.errors import error_response
-from genui.api.metrics import LATENCY, REQUESTS
+from genui.api.metrics import latency_histogram, request_counter
 from genui.errors import ApiError
 
 access_log = logging.getLogger("genui.access")
@@ -56,7 +56,7 @@ class RequestContext:
                     (b"x-request-id", record.request_id.encode()),
                     *SECURITY_HEADERS,
                 ]
-                LATENCY.labels(_route(scope)).observe(time.perf_counter() - started)
+                latency_histogram(_route(scope)).observe(time.perf_counter() - started)
             await send(message)
 
         try:
@@ -70,7 +70,7 @@ class RequestContext:
             self._done(scope, status, started, record)
 
     def _done(self, scope: Scope, status: int, started: float, record: AccessRecord) -> None:
-        REQUESTS.labels(_route(scope), scope.get("method", ""), str(status)).inc()
+        request_counter(_route(scope), scope.get("method", ""), status).inc()
         if not access_log.isEnabledFor(logging.INFO):
             return
         run = record.run

@@ -13,7 +13,7 @@ import anyio
 from genui.limits.ratelimit import RateLimiter, estimate_tokens
 from genui.limits.usage import UsageRecorder
 from genui.models.events import Usage
-from genui.service.metrics import REPAIRS, TOKENS
+from genui.service.metrics import repair_counter, token_counter
 from genui.service.turn import message_chars
 
 log = logging.getLogger("genui.usage")
@@ -57,11 +57,11 @@ class Accounting:
         """After a turn: count tokens and repairs, charge the output to the rate limit, queue the usage row.
         Never raises: accounting must not fail an answer that was produced."""
         if repairs:
-            REPAIRS.labels(model).inc(repairs)
+            repair_counter(model).inc(repairs)
         if usage is None:
             return
-        TOKENS.labels(model, "input").inc(usage.input_tokens)
-        TOKENS.labels(model, "output").inc(usage.output_tokens)
+        token_counter(model, "input").inc(usage.input_tokens)
+        token_counter(model, "output").inc(usage.output_tokens)
         try:
             await self.limiter.settle(caller.org_id, usage.output_tokens)
             self.recorder.record(caller.org_id, caller.key_id, model, usage.input_tokens, usage.output_tokens)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass
+from types import TracebackType
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -227,39 +228,20 @@ class ChatRun:
         return len(self.turn.repairer.repairs)
 
     async def events(self) -> AsyncGenerator[TurnEvent, None]:
-        """The turn's events; the usage is settled after the last one (an error mid-way propagates). A run cut
-        short (the client gone, the server draining, the model failing after some output) is metered with the
-        admission estimate and what was generated so far."""
-        settled = failed = False
-        tool_chars = 0
-        try:
-            async with aclosing(self.drain.guard(self.turn.events())) as events:
-                async for event in events:
-                    if isinstance(event, Usage):
-                        self.usage = event
-                    elif isinstance(event, ToolCallDelta):
-                        tool_chars += len(event.arguments)
-                    yield event
-            settled = True
-            await self.accounting.settle(self.caller, self.model_name, self.usage, self.repairs)
-        except (ApiError, UpstreamError) as exc:
-            self.error_code = exc.code
-            failed = not isinstance(exc, ServerShuttingDown)
-            raise
-        finally:
-            if not settled:
-                output_chars = len(self.turn.repairer.text) + tool_chars
-                self.usage = await self.accounting.settle_cut_short(
-                    self.caller, self.model_name, self.messages, output_chars, self.repairs,
-                    usage=self.usage, failed=failed,
-                )  # fmt: skip
+        """The turn's events, metered (see `_Meter`); an error mid-way propagates."""
+        async with _Meter(self) as meter, aclosing(meter.events) as events:
+            async for event in events:
+                meter.see(event)
+                yield event
 
     async def complete(self) -> ChatResult:
+        """The whole answer (read from the turn directly, not through `events()`: one generator less)."""
         text: list[str] = []
         calls: dict[int, dict[str, Any]] = {}
         finish = "stop"
-        async with aclosing(self.events()) as events:
+        async with _Meter(self) as meter, aclosing(meter.events) as events:
             async for event in events:
+                meter.see(event)
                 if isinstance(event, TextOut):
                     text.append(event.text)
                 elif isinstance(event, ToolCallDelta):
@@ -279,6 +261,45 @@ class ChatRun:
             usage=self.usage,
             finish_reason=finish,
         )
+
+
+class _Meter:
+    """A run's events (the turn's, unless the drain stops them) and their metering: the model's usage is
+    settled after the last event. A run cut short (the client gone, the server draining, the model failing
+    after some output) is metered with the admission estimate and what was generated so far."""
+
+    __slots__ = ("events", "run", "tool_chars")
+
+    def __init__(self, run: ChatRun) -> None:
+        self.run = run
+        self.events = run.drain.guard(run.turn.events())
+        self.tool_chars = 0
+
+    def see(self, event: TurnEvent) -> None:
+        if isinstance(event, Usage):
+            self.run.usage = event
+        elif isinstance(event, ToolCallDelta):
+            self.tool_chars += len(event.arguments)
+
+    async def __aenter__(self) -> _Meter:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        run = self.run
+        if exc is None:
+            await run.accounting.settle(run.caller, run.model_name, run.usage, run.repairs)
+            return
+        failed = False
+        if isinstance(exc, ApiError | UpstreamError):
+            run.error_code = exc.code
+            failed = not isinstance(exc, ServerShuttingDown)
+        output_chars = len(run.turn.repairer.text) + self.tool_chars
+        run.usage = await run.accounting.settle_cut_short(
+            run.caller, run.model_name, run.messages, output_chars, run.repairs,
+            usage=run.usage, failed=failed,
+        )  # fmt: skip
 
 
 class ChatService:

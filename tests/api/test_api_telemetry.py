@@ -144,3 +144,43 @@ async def test_a_made_up_method_is_counted_as_other(tmp_path: Path) -> None:
     assert not any("BREW" in line or "X-RANDOM" in line for line in lines)
     other = [line for line in lines if 'method="OTHER"' in line and 'route="/v1/models"' in line]
     assert other and float(other[0].rsplit(" ", 1)[1]) >= 3
+
+
+async def test_pinned_names_count_under_the_configured_model(
+    tmp_path: Path, scripted_upstream: ScriptedUpstream
+) -> None:
+    """A pinned name may carry any valid date (and an artifact name any pinned model name): a label per name
+    would let clients grow the metrics without bound. The usage rows keep the name the client sent."""
+    from sqlalchemy import select
+
+    from genui.store.db import Database
+    from genui.store.tables import UsageRecord
+
+    settings = upstream_settings(tmp_path / "data", scripted_upstream, no_auth=True)
+    pinned = ["c1/fake/ui-model/v-20251001", "c1/fake/ui-model/v-20250517"]
+
+    def tokens(text: str, model: str) -> float:
+        for line in text.splitlines():
+            if line.startswith("genui_tokens_total{") and f'model="{model}"' in line and "output" in line:
+                return float(line.rsplit(" ", 1)[1])
+        return 0.0
+
+    async with asgi_client(settings) as http:
+        before = tokens((await http.get("/metrics")).text, FAKE_MODEL)
+        for name in pinned:
+            scripted_upstream.push(Step(text='{"component": "Card", "props": {"children": [1]}}'))
+            answer = await http.post(
+                "/v1/embed/chat/completions",
+                json={"model": name, "messages": [{"role": "user", "content": "hi"}]},
+            )
+            assert answer.status_code == 200 and answer.json()["model"] == name
+        text = (await http.get("/metrics")).text
+    assert tokens(text, FAKE_MODEL) - before == 34 * len(pinned)
+    assert not any(name in text for name in pinned)
+    db = Database(settings.resolved_database_url)
+    try:
+        async with db.sessionmaker() as session:
+            stored = set((await session.execute(select(UsageRecord.model))).scalars())
+    finally:
+        await db.dispose()
+    assert set(pinned) <= stored

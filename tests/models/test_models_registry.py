@@ -66,6 +66,9 @@ def test_another_version_of_a_configured_model_pins_that_catalog() -> None:
     resolved = ModelRegistry.from_settings(settings()).resolve("c1/openai/gpt-5/v-20250101")
     assert resolved.upstream_model == "gpt-5" and resolved.catalog_version == "2025-01-01"
     assert resolved.name == "c1/openai/gpt-5/v-20250101"
+    # The configured name stays beside the client's: a bounded label where the pinned date is the client's.
+    assert resolved.configured_name == GPT
+    assert ModelRegistry.from_settings(settings()).resolve("c1-embed-latest").configured_name == GPT
 
 
 def test_resolutions_are_remembered_per_name_within_a_bound() -> None:

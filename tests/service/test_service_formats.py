@@ -16,7 +16,8 @@ from genui.ui.c1 import escape
 
 def model(version: str | None, **settings: Any) -> ResolvedModel:
     return ResolvedModel(
-        name="c1/x/m/v-" + (version or "").replace("-", ""), provider_name="p", upstream_model="m",
+        name="c1/x/m/v-" + (version or "").replace("-", ""), configured_name="c1/x/m", provider_name="p",
+        upstream_model="m",
         catalog_version=version, experimental=False, context_tokens=8000, **settings,
     )  # fmt: skip
 

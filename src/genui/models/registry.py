@@ -27,6 +27,7 @@ _NAME = re.compile(r"^(?P<kind>c1|c1-exp)/(?P<path>.+)/v-(?P<date>\d{8})$")
 @dataclass(frozen=True, slots=True)
 class ResolvedModel:
     name: str  # the public name (for the alias: the target's name)
+    configured_name: str  # the configured model behind it: bounded, where `name` may carry any pinned date
     provider_name: str  # key in settings.providers
     upstream_model: str
     catalog_version: str | None  # "YYYY-MM-DD" from `v-YYYYMMDD`; None = latest
@@ -133,6 +134,7 @@ class ModelRegistry:
         parsed = parse_version(model.name)
         return ResolvedModel(
             name=name or model.name,
+            configured_name=model.name,
             provider_name=model.provider,
             upstream_model=model.upstream_model,
             catalog_version=catalog_version or (parsed[2] if parsed else None),

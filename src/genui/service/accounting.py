@@ -13,6 +13,7 @@ import anyio
 from genui.limits.ratelimit import RateLimiter, estimate_tokens
 from genui.limits.usage import UsageRecorder
 from genui.models.events import Usage
+from genui.models.registry import ResolvedModel
 from genui.service.metrics import repair_counter, token_counter
 from genui.service.turn import message_chars
 
@@ -53,25 +54,30 @@ class Accounting:
             return "ok"
         return "counting locally" if self.limiter.local is not None else "unreachable"
 
-    async def settle(self, caller: Caller, model: str, usage: Usage | None, repairs: int = 0) -> None:
+    async def settle(
+        self, caller: Caller, model: ResolvedModel | str, usage: Usage | None, repairs: int = 0
+    ) -> None:
         """After a turn: count tokens and repairs, charge the output to the rate limit, queue the usage row.
+        The usage row keeps the public name; the metrics count under the configured model, since a pinned name
+        carries any date a client chooses (a str, the repair endpoints' fixed names, is both).
         Never raises: accounting must not fail an answer that was produced."""
+        name, series = (model, model) if isinstance(model, str) else (model.name, model.configured_name)
         if repairs:
-            repair_counter(model).inc(repairs)
+            repair_counter(series).inc(repairs)
         if usage is None:
             return
-        token_counter(model, "input").inc(usage.input_tokens)
-        token_counter(model, "output").inc(usage.output_tokens)
+        token_counter(series, "input").inc(usage.input_tokens)
+        token_counter(series, "output").inc(usage.output_tokens)
         try:
             await self.limiter.settle(caller.org_id, usage.output_tokens)
-            self.recorder.record(caller.org_id, caller.key_id, model, usage.input_tokens, usage.output_tokens)
+            self.recorder.record(caller.org_id, caller.key_id, name, usage.input_tokens, usage.output_tokens)
         except Exception:
             log.exception("could not record usage")
 
     async def settle_cut_short(
         self,
         caller: Caller,
-        model: str,
+        model: ResolvedModel,
         messages: list[dict[str, Any]],
         output_chars: int,
         repairs: int,

@@ -289,7 +289,7 @@ class _Meter:
     ) -> None:
         run = self.run
         if exc is None:
-            await run.accounting.settle(run.caller, run.model_name, run.usage, run.repairs)
+            await run.accounting.settle(run.caller, run.turn.resolved, run.usage, run.repairs)
             return
         failed = False
         if isinstance(exc, ApiError | UpstreamError):
@@ -297,7 +297,7 @@ class _Meter:
             failed = not isinstance(exc, ServerShuttingDown)
         output_chars = len(run.turn.repairer.text) + self.tool_chars
         run.usage = await run.accounting.settle_cut_short(
-            run.caller, run.model_name, run.messages, output_chars, run.repairs,
+            run.caller, run.turn.resolved, run.messages, output_chars, run.repairs,
             usage=run.usage, failed=failed,
         )  # fmt: skip
 

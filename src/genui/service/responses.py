@@ -329,11 +329,11 @@ class ResponseRun:
         except Exception:
             log.exception("could not store the end of response %s", final["id"])
         if self.builder.usage is not None:
-            await service.accounting.settle(self.caller, self.model_name, self.builder.usage, self.repairs)
+            await service.accounting.settle(self.caller, self.turn.resolved, self.builder.usage, self.repairs)
         else:
             tool_chars = sum(len(call.item["arguments"]) for call in self.builder.calls.values())
             self.metered = await service.accounting.settle_cut_short(
-                self.caller, self.model_name, self.messages, len(self.turn.repairer.text) + tool_chars,
+                self.caller, self.turn.resolved, self.messages, len(self.turn.repairer.text) + tool_chars,
                 self.repairs, failed=status == "failed",
             )  # fmt: skip
         return final

@@ -63,6 +63,7 @@ class Str(TypeDecorator[str]):
 
 class LongStr(Str):
     impl = Text
+    cache_ok = True  # SQLAlchemy reads it per class: without it, statements on the column are never cached
 
 
 def utcnow() -> datetime:

@@ -20,7 +20,7 @@ from functools import cache
 import orjson
 
 from .c1 import CONTENT_CLOSE, CONTENT_OPEN_V1, escape, write_thinkitem
-from .writer import Node, Path, Slot, slot_items, with_slot
+from .writer import Node, Path, Slot, slot_items
 
 _CARD_START = CONTENT_OPEN_V1 + escape('{"component":{"component":"Card","props":{"children":[')
 _PLAIN_END = "]" + escape('}},"error":null}') + CONTENT_CLOSE
@@ -84,14 +84,16 @@ class _Batch:
 
 
 def _opening(value: Node, slot: Slot) -> str:
-    """JSON of `value` up to and into the list at `slot` (the other members first), with its items so far."""
-    parts = []
-    for key in slot:
-        others = _members({k: v for k, v in value.items() if k != key})
-        parts.append("{" + others[1:] + ("," if others else "") + dumps(key) + ":")
-        value = value[key]
-    parts.append("[" + ",".join(dumps(item) for item in value))
-    return "".join(parts)
+    """JSON of `value` up to and into the list at `slot`, the other members first (so the list, written
+    empty, ends the JSON: cut after its `[`)."""
+    return dumps(_list_last(value, slot))[: -1 - len(slot)]
+
+
+def _list_last(value: Node, slot: Slot) -> Node:
+    key = slot[0]
+    out = {k: v for k, v in value.items() if k != key}
+    out[key] = _list_last(value[key], slot[1:]) if len(slot) > 1 else []
+    return out
 
 
 class _Open:
@@ -145,6 +147,12 @@ class V1Writer:
     def _nested(self, body: str) -> bool:
         """Write a child of the innermost open container, after the openings not written yet."""
         stack = self._stack
+        top = stack[-1]
+        if top.head is None:  # the usual case: the container is written, so it has a child already
+            if self.chars + len(body) + 1 > self._max:
+                return False
+            self._emit("," + body)
+            return True
         start = len(stack)
         while start and stack[start - 1].head is not None:
             start -= 1
@@ -156,7 +164,6 @@ class V1Writer:
             elif not above.empty:  # (a parent written in this piece is still empty)
                 pieces.append(",")
             pieces.append(stack[i].head or "")
-        top = stack[-1]
         text = "".join(pieces) + ("" if top.empty else ",") + body
         if self.chars + len(text) > self._max:
             return False
@@ -230,7 +237,7 @@ class V1Writer:
         self._flush_held()
         items = slot_items(node, slot) or []
         self._stack.append(
-            _Open(escape(_opening(with_slot(node, slot, []) if items else node, slot)), len(slot), True)
+            _Open(escape(_opening(node, slot)), len(slot), True)
         )
         if items and not self._nested(",".join(_escaped_json(item) for item in items)):
             self._stack.pop()  # written now with the children it comes with, or not at all

@@ -86,18 +86,19 @@ def test_tracing_off_imports_no_opentelemetry_sdk(tmp_path: Path) -> None:
     assert result.stdout.strip() == "[]"
 
 
+def sample(text: str, name: str, **labels: str) -> float:
+    """The value of the `name` series with these labels in a Prometheus text exposition (0 when absent)."""
+    for line in text.splitlines():
+        if line.startswith(name + "{") and all(f'{k}="{v}"' in line for k, v in labels.items()):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
 def test_metrics_count_requests_tokens_repairs_and_upstream_errors(
     tmp_path: Path, scripted_upstream: ScriptedUpstream
 ) -> None:
     settings = upstream_settings(tmp_path / "data", scripted_upstream)
     key = create_key(settings)
-
-    def sample(text: str, name: str, **labels: str) -> float:
-        for line in text.splitlines():
-            if line.startswith(name + "{") and all(f'{k}="{v}"' in line for k, v in labels.items()):
-                return float(line.rsplit(" ", 1)[1])
-        return 0.0
-
     with ServerThread(settings) as url:
         before = httpx.get(url + "/metrics").text
         scripted_upstream.push(
@@ -159,14 +160,9 @@ async def test_pinned_names_count_under_the_configured_model(
     settings = upstream_settings(tmp_path / "data", scripted_upstream, no_auth=True)
     pinned = ["c1/fake/ui-model/v-20251001", "c1/fake/ui-model/v-20250517"]
 
-    def tokens(text: str, model: str) -> float:
-        for line in text.splitlines():
-            if line.startswith("genui_tokens_total{") and f'model="{model}"' in line and "output" in line:
-                return float(line.rsplit(" ", 1)[1])
-        return 0.0
-
     async with asgi_client(settings) as http:
-        before = tokens((await http.get("/metrics")).text, FAKE_MODEL)
+        output = {"model": FAKE_MODEL, "direction": "output"}
+        before = sample((await http.get("/metrics")).text, "genui_tokens_total", **output)
         for name in pinned:
             scripted_upstream.push(Step(text='{"component": "Card", "props": {"children": [1]}}'))
             answer = await http.post(
@@ -175,7 +171,7 @@ async def test_pinned_names_count_under_the_configured_model(
             )
             assert answer.status_code == 200 and answer.json()["model"] == name
         text = (await http.get("/metrics")).text
-    assert tokens(text, FAKE_MODEL) - before == 34 * len(pinned)
+    assert sample(text, "genui_tokens_total", **output) - before == 34 * len(pinned)
     assert not any(name in text for name in pinned)
     db = Database(settings.resolved_database_url)
     try:

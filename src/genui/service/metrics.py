@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from prometheus_client import Counter
 
-TOKENS = Counter("genui_tokens_total", "Model tokens, per public model name", ["model", "direction"])
+TOKENS = Counter("genui_tokens_total", "Model tokens, per configured model", ["model", "direction"])
 # Per model only: repair messages quote model output, which must not become label values.
 REPAIRS = Counter("genui_repairs_total", "Repairs the stream repairer applied to model output", ["model"])
 

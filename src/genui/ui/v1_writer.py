@@ -98,14 +98,13 @@ def _list_last(value: Node, slot: Slot) -> Node:
 
 class _Open:
     """An open container: its opening text (written with its first child, never alone: an empty list may be
-    invalid), how deep its list sits (closers to write), whether it has a child yet."""
+    invalid), how deep its list sits (closers to write)."""
 
-    __slots__ = ("depth", "empty", "head")
+    __slots__ = ("depth", "head")
 
-    def __init__(self, head: str, depth: int, empty: bool) -> None:
-        self.head: str | None = head  # None once written
+    def __init__(self, head: str, depth: int) -> None:
+        self.head: str | None = head  # None once written (so it has a child)
         self.depth = depth
-        self.empty = empty
 
 
 class V1Writer:
@@ -145,35 +144,30 @@ class V1Writer:
             raise ValueError(f"{parent} is not the innermost open container")
 
     def _nested(self, body: str) -> bool:
-        """Write a child of the innermost open container, after the openings not written yet."""
+        """Write a child of the innermost open container, after the openings not written yet (a container is
+        written with its first child: a written one has a child, an unwritten one none)."""
         stack = self._stack
-        top = stack[-1]
-        if top.head is None:  # the usual case: the container is written, so it has a child already
-            if self.chars + len(body) + 1 > self._max:
-                return False
-            self._emit("," + body)
-            return True
-        start = len(stack)
-        while start and stack[start - 1].head is not None:
-            start -= 1
-        pieces = []
-        for i in range(start, len(stack)):
-            above = stack[i - 1] if i else None
-            if above is None:
-                pieces.append("," if self._open else _CARD_START)
-            elif not above.empty:  # (a parent written in this piece is still empty)
-                pieces.append(",")
-            pieces.append(stack[i].head or "")
-        text = "".join(pieces) + ("" if top.empty else ",") + body
+        if stack[-1].head is None:  # the usual case: only a comma before the child
+            start = len(stack)
+            text = "," + body
+        else:
+            start = len(stack) - 1
+            while start and stack[start - 1].head is not None:
+                start -= 1
+            pieces = []
+            for i in range(start, len(stack)):
+                if i == 0:
+                    pieces.append("," if self._open else _CARD_START)
+                elif i == start:  # its parent is written
+                    pieces.append(",")
+                pieces.append(stack[i].head or "")
+            text = "".join(pieces) + body
         if self.chars + len(text) > self._max:
             return False
         for i in range(start, len(stack)):
             stack[i].head = None
-            if i:
-                stack[i - 1].empty = False
-            else:
-                self._open = True
-        top.empty = False
+        if start == 0:
+            self._open = True
         self._emit(text)
         return True
 
@@ -236,9 +230,7 @@ class V1Writer:
         self._check(parent)
         self._flush_held()
         items = slot_items(node, slot) or []
-        self._stack.append(
-            _Open(escape(_opening(node, slot)), len(slot), True)
-        )
+        self._stack.append(_Open(escape(_opening(node, slot)), len(slot)))
         if items and not self._nested(",".join(_escaped_json(item) for item in items)):
             self._stack.pop()  # written now with the children it comes with, or not at all
             return False

@@ -285,8 +285,9 @@ def fix(
     ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Repair a generated UI in-process: the program on stdout, the summary on stderr; exit 0 when the
-    result is valid, 1 when it is not, 2 on bad input (docs/repair.md)."""
+    """Repair a generated UI in-process (docs/repair.md).
+
+    The program goes to stdout, the summary to stderr. Exit status: 0 valid, 1 not valid, 2 bad input."""
     import json
 
     from genui.errors import ApiError
@@ -337,8 +338,9 @@ def render(
         list[Path] | None, typer.Option(help="Later messages of the thread: artifact edits applied in place.")
     ] = None,
 ) -> None:
-    """Render a C1 Response (or an OpenUI Lang program) to a standalone HTML page on stdout (a report or slide
-    deck: the export file)."""
+    """Render a C1 Response or an OpenUI Lang program to a standalone HTML page on stdout.
+
+    A report or a slide deck (an artifact) renders as its export file."""
     from genui.web import render_page
     from genui.web.artifacts import artifact_document, is_artifact_text
 

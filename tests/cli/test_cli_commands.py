@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 
+import typer
 from typer.testing import CliRunner
 
 from fakes.upstream import ScriptedUpstream, Step
@@ -101,3 +103,13 @@ def test_keys_create_list_revoke(tmp_path: Path, scripted_upstream: ScriptedUpst
     assert "laptop" in listed.output and "acme" in listed.output and key not in listed.output
     assert runner.invoke(app, ["keys", "revoke", "laptop", "--config", config]).exit_code == 0
     assert runner.invoke(app, ["keys", "revoke", "laptop", "--config", config]).exit_code == 1
+
+
+def test_each_command_has_a_one_line_summary() -> None:
+    # the command list shows a docstring's first paragraph with its line breaks: a summary wrapped by hand
+    # reads as a sentence cut in the middle
+    group = typer.main.get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)
+    for name, command in group.commands.items():
+        summary = inspect.cleandoc(command.help or "").split("\n\n")[0]
+        assert summary.endswith(".") and "\n" not in summary, (name, summary)

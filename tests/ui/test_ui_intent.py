@@ -172,6 +172,19 @@ def test_forms_read_title_and_fields(
     assert components(tree) == (["Header", "Form"] if title else ["Form"])
 
 
+@pytest.mark.parametrize(
+    ("prompt", "title"),
+    [
+        ("Create a sign in form", "Sign in form"),  # "in form" is part of the subject, not "in a form"
+        ("Make a log in form with email and password", "Log in form"),
+        ("Put the fruits in a table: apple 3, pear 5", "Fruits"),
+        ("Convert to a table: Name: Ann, Age: 30; Name: Bob, Age: 25", None),
+    ],
+)
+def test_titles_keep_the_subject_and_drop_the_kind(prompt: str, title: str | None) -> None:
+    assert understand(prompt).title == title
+
+
 def test_form_controls_fit_the_field_kinds() -> None:
     form = child(
         composed(
@@ -334,6 +347,21 @@ CHARTS: list[tuple[str, str, str | None, list[str], list[float]]] = [
     ("Monthly rent: 1200, food: 400", "BarChartV2", None, ["Monthly rent", "food"], [1200, 400]),
     ("Plot Q1 120, Q2 150, Q3 170", "LineChartV2", None, ["Q1", "Q2", "Q3"], [120, 150, 170]),
     ("Sales: North: 120, South: 95", "BarChartV2", "Sales", ["North", "South"], [120, 95]),
+    # the kind of chart named after the data, with a lead-in or with the words running into the data
+    (
+        "Show revenue by quarter: Q1 120, Q2 150, Q3 170 as a bar chart",
+        "BarChartV2",
+        "Revenue by quarter",
+        ["Q1", "Q2", "Q3"],
+        [120, 150, 170],
+    ),
+    (
+        "Compare the revenue of Q1 120, Q2 150, Q3 170 as a bar chart",
+        "BarChartV2",
+        "Revenue",
+        ["Q1", "Q2", "Q3"],
+        [120, 150, 170],
+    ),
 ]
 
 
@@ -421,6 +449,27 @@ def test_tables_keep_rows_and_headers() -> None:
         ),
         ("Make a table of planets: Mercury, Venus, Earth", ("",), [["Mercury"], ["Venus"], ["Earth"]]),
         ("Table of application users: Ann, Bob", ("",), [["Ann"], ["Bob"]]),
+        ("Team: Ann, Bob, Cy in a table", ("",), [["Ann"], ["Bob"], ["Cy"]]),
+        ("Revenue by quarter: Q1 120, Q2 150 as a table", ("", ""), [["Q1", "120"], ["Q2", "150"]]),
+        # columns the request names head the data
+        (
+            "Give me a table with columns Name, Age: Ann 30, Bob 25",
+            ("Name", "Age"),
+            [["Ann", "30"], ["Bob", "25"]],
+        ),
+        (
+            "Table with the columns city and population: Paris 2.1, Rome 2.8",
+            ("city", "population"),
+            [["Paris", "2.1"], ["Rome", "2.8"]],
+        ),
+        ("Table of column widths: A 3, B 5", ("", ""), [["A", "3"], ["B", "5"]]),  # no names given
+        # facts whose keys repeat are rows under those keys
+        (
+            "Convert to a table: Name: Ann, Age: 30; Name: Bob, Age: 25",
+            ("Name", "Age"),
+            [["Ann", "30"], ["Bob", "25"]],
+        ),
+        ("Name: Ann, Role: CEO; Name: Bob, Role: CTO", ("Name", "Role"), [["Ann", "CEO"], ["Bob", "CTO"]]),
     ]
     for prompt, header, rows in cases:
         ask = understand(prompt)
@@ -453,6 +502,8 @@ def test_table_of_prices_types_the_number_column() -> None:
             True,
         ),
         ("Make a bullet list: red; green; blue", None, ["red", "green", "blue"], False),
+        ("Fruits: apple, pear, plum as a list", "Fruits", ["apple", "pear", "plum"], False),
+        ("Colors: red, green, blue as a bulleted list", "Colors", ["red", "green", "blue"], False),
         (
             "Top 3 rivers:\n1. Nile\n2. Amazon\n3. Yangtze",
             "Top 3 rivers",
@@ -502,6 +553,12 @@ def test_lists(prompt: str, title: str | None, items: list[str], ordered: bool) 
             "Capital: Paris; Population: 68 million",
             None,
             [("Capital", "Paris"), ("Population", "68 million")],
+            "List",
+        ),
+        (  # keys that repeat stay facts when a summary is asked (rows only for a table or a chart)
+            "Summary: Name: Ann; Role: CEO; Name: Bob; Role: CTO",
+            None,
+            [("Name", "Ann"), ("Role", "CEO"), ("Name", "Bob"), ("Role", "CTO")],
             "List",
         ),
     ],
@@ -610,7 +667,7 @@ piece = st.sampled_from(
     [
         "form", "chart", "pie", "table", "list", "summary", "card", "with", "and", "of", "by", ":", ",", ";",
         "\n", "- ", "1. ", "(", ")", "|", "name", "email", "date", "rent", "Q1", "2024", "Header", "show",
-        "as a",
+        "as a", "in a", "to a", "columns", "Name:", "Age:",
     ]
 ) | st.integers(-50, 5000).map(str) | st.text("abcdefgh", min_size=1, max_size=6)  # fmt: skip
 

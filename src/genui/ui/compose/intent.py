@@ -16,7 +16,7 @@ from .build import ChartKind, Node
 from .data import Facts, Items, Markdown, Records, key_value, labelled_number, pairs_as_records
 from .forms import FormField, form_fields, form_node
 from .text import LIST_BULLET, plain
-from .title import title_of
+from .title import KIND_TAIL, title_of
 from .visualize import blocks_to_nodes, read_blocks
 
 Kind = Literal["form", "chart", "table", "list", "summary", "text"]
@@ -101,10 +101,10 @@ _DASH = re.compile(r"\s[-–—]\s")
 
 def _lead_in(line: str) -> tuple[int, int] | None:
     """Where the request's words end at a colon, as (start, end) of the separator: the first colon with words
-    before it (two or more, a kind of UI, or a line that is no `key: value`) and data after it that does not
-    start with a bare number ("Monthly rent: 1200, food: 400" has no lead-in; "Revenue by quarter: Q1 120"
-    has). A dash before that colon ends the words instead when facts follow it ("Profile - Name: Ann; Age:
-    34")."""
+    before it (two or more, a kind of UI, a line that is no `key: value`, or data ending in the kind of UI
+    asked for: "Fruits: apple, pear as a list") and data after it that does not start with a bare number
+    ("Monthly rent: 1200, food: 400" has no lead-in; "Revenue by quarter: Q1 120" has). A dash before that
+    colon ends the words instead when facts follow it ("Profile - Name: Ann; Age: 34")."""
     for m in re.finditer(":", line):
         before, after = line[: m.start()].strip(), line[m.end() :].strip()
         if not before or not after:
@@ -117,7 +117,12 @@ def _lead_in(line: str) -> tuple[int, int] | None:
             if len(before.split()) < 2:
                 return None  # "Q1: 120, ...": a key and its value
             continue
-        if len(before.split()) >= 2 or _asked_kind(before) or key_value(line) is None:
+        if (
+            len(before.split()) >= 2
+            or _asked_kind(before)
+            or key_value(line) is None
+            or KIND_TAIL.search(after)
+        ):
             return m.start(), m.end()
         return None
     return None
@@ -149,13 +154,6 @@ def _segments(text: str) -> list[str]:
     return [s.strip(" .") for s in _SEGMENT_SPLIT.split(text) if s and s.strip(" .")]
 
 
-_KIND_SUFFIX = re.compile(
-    r"\s+(?:as|in|into|on)\s+(?:a|an|the)?\s*(?:(?:pie|bar|line|area|donut|doughnut|column)\s+)?"
-    r"(?:chart|graph|plot|table|list|card)s?\s*[.!]?$",
-    re.IGNORECASE,
-)
-
-
 _LEAD_END = re.compile(
     r".*(?:\b(?:chart|graph|plot|table|list|of|for|by|with|showing|about|on|from)\b|:)\s+", re.I
 )
@@ -176,10 +174,12 @@ def _inline_data(body: str, colon: bool) -> tuple[Data | None, str]:
     """Data written inline: labelled numbers ("rent 1200, food 400"), `key: value` facts, or a list; and the
     request's words before it when they run into the data with no colon ("Chart of sales North 120, ...")."""
     if not colon:
-        body = _KIND_SUFFIX.sub("", body)
+        body = KIND_TAIL.sub("", body)
         if not re.search(r"[,;]", body):  # "iPhone 15 and Pixel 8" is a name, not data: ask for a real list
             return None, body
     segments = _segments(body)
+    if colon and len(segments) >= 2:  # "...: Q1 120, Q2 150 as a bar chart": the kind asked for ends the data
+        segments[-1] = KIND_TAIL.sub("", segments[-1]) or segments[-1]
     if len(segments) >= 2:
         numbers = [labelled_number(s) for s in segments]
         found = [n for n in numbers if n is not None]
@@ -200,6 +200,18 @@ def _inline_data(body: str, colon: bool) -> tuple[Data | None, str]:
     return None, body
 
 
+def _repeated_keys_as_records(facts: list[tuple[str, str]]) -> Records | None:
+    """Facts whose keys repeat in one order as records: "Name: Ann, Age: 30; Name: Bob, Age: 25" is two rows
+    under Name and Age; None when the keys do not cycle (two or more keys, two or more rows)."""
+    keys = [key for key, _ in facts]
+    width = keys.index(keys[0], 1) if keys.count(keys[0]) > 1 else 0
+    if width < 2 or len(facts) % width or any(keys[i] != keys[i % width] for i in range(len(keys))):
+        return None
+    values = [value for _, value in facts]
+    rows = tuple(tuple(values[i : i + width]) for i in range(0, len(values), width))
+    return Records(tuple(keys[:width]), rows)
+
+
 def _data_of(body: str, colon: bool) -> tuple[Data | None, str, Markdown | None]:
     """The first table, list or facts block of the body, else its inline data; the lead left before inline
     data; and the body as a document when it holds more than one block (headings, prose and data)."""
@@ -214,6 +226,22 @@ def _data_of(body: str, colon: bool) -> tuple[Data | None, str, Markdown | None]
     return data, rest, document
 
 
+# "A table with columns Name, Age: Ann 30, Bob 25": the columns a request names head data that has none.
+_COLUMNS = re.compile(r"[\s,]+(?:(?:with|having|and)\s+)?(?:the\s+)?columns?\s*:?\s+(?P<names>\S.*)$", re.I)
+
+
+def _named_columns(lead: str, data: Data | None) -> tuple[str, Data | None]:
+    """The lead without its "with columns ..." clause and the data under those names, when there are as many
+    names as columns and the data names none; else both as they are."""
+    named = _COLUMNS.search(lead)
+    if named is None or not isinstance(data, Records) or any(data.header):
+        return lead, data
+    names = tuple(plain(name) for name in _segments(named.group("names")))
+    if len(names) != len(data.header):
+        return lead, data
+    return lead[: named.start()], Records(names, data.rows)
+
+
 # ---- understand
 
 
@@ -223,7 +251,7 @@ def _chartable(data: Data | None) -> Records | None:
     if isinstance(data, Records):
         records = data
     elif isinstance(data, Facts):
-        records = pairs_as_records(list(data.pairs))
+        records = _facts_records(data)
     elif isinstance(data, Items):
         numbers = [labelled_number(item) for item in data.items]
         found = [n for n in numbers if n is not None]
@@ -231,11 +259,17 @@ def _chartable(data: Data | None) -> Records | None:
     return records if records is not None and build.series_of(records) is not None else None
 
 
+def _facts_records(facts: Facts) -> Records:
+    """Facts as records: rows under their keys when the keys repeat, else a row per fact."""
+    pairs = list(facts.pairs)
+    return _repeated_keys_as_records(pairs) or pairs_as_records(pairs)
+
+
 def _as_records(data: Data | None) -> Records | None:
     if isinstance(data, Records):
         return data
     if isinstance(data, Facts):
-        return pairs_as_records(list(data.pairs))
+        return _facts_records(data)
     if isinstance(data, Items):
         numbers = [labelled_number(item) for item in data.items]
         if all(n is not None for n in numbers):
@@ -274,6 +308,9 @@ def understand(prompt: str, history: Sequence[str] = ()) -> Ask:
     data, rest, document = _data_of(body, colon)
     if not colon:
         lead = rest if data is not None else text
+    elif kind is None and isinstance(data, Records | Items | Facts):
+        asked = KIND_TAIL.search(body)  # "Revenue by quarter: Q1 120, Q2 150 as a table"
+        kind = _asked_kind(asked.group()) if asked is not None else None
     if kind is None and document is not None:
         kind, data = "text", document  # a document to present: headings, prose and data together
     if data is None:
@@ -282,6 +319,7 @@ def understand(prompt: str, history: Sequence[str] = ()) -> Ask:
             if data is not None and not isinstance(data, Markdown):
                 break
             data = None
+    lead, data = _named_columns(lead, data)
     title = title_of(lead) if lead else None
     if kind == "summary" and isinstance(data, Markdown) and not _SUMMARIZE.search(lead):
         kind = "text"  # "format this as a card: <text>": present the text; only a summary needs a model
@@ -289,6 +327,7 @@ def understand(prompt: str, history: Sequence[str] = ()) -> Ask:
         kind = (
             "chart" if _chartable(data) is not None
             else "table" if isinstance(data, Records)
+            else "table" if isinstance(data, Facts) and _repeated_keys_as_records(list(data.pairs))
             else "summary" if isinstance(data, Facts)
             else "list" if isinstance(data, Items)
             else "text"

@@ -29,10 +29,18 @@ _KIND_LEAD = re.compile(
     rf"^{_KIND}\s+(?:of|for|about|showing|with|on|to|from|that\s+shows|listing|comparing)(?:\s+|$)",
     re.IGNORECASE,
 )
-_KIND_TAIL = re.compile(rf"\s+(?:as|in|into|on|with)\s+(?:a|an|the)?\s*{_KIND}$", re.IGNORECASE)
+# The kind of UI named after the data or the subject ("... as a bar chart", "... in a table").
+# ("in"/"on"/"with" only with an article: "a sign in form" names no kind after its subject)
+KIND_TAIL = re.compile(
+    rf"\s+(?:as(?:\s+(?:a|an|the))?|(?:in|into|on|with)\s+(?:a|an|the))\s+{_KIND}\s*[.!]?$", re.IGNORECASE
+)
 _DATA = r"(?:csv|tsv|json|data|dataset|numbers|values|figures|results|info|information|facts|details|items|points|fields|it|them|this|these)"  # noqa: E501
 _KIND_ONLY = re.compile(rf"^(?:{_KIND}|{_DATA})$", re.IGNORECASE)
-_KIND_AS = re.compile(rf"^(?:as|in|into)\s+(?:a|an|the)?\s*{_KIND}\b", re.IGNORECASE)
+# "... as a table", "... into a list", "Convert to a table"
+_KIND_AS = re.compile(rf"^(?:as|in|into|to)\s+(?:a|an|the)?\s*{_KIND}\b", re.IGNORECASE)
+# A word left hanging where the data began ("Compare the revenue of Q1 120, ..." -> "Revenue of"); not "in"
+# or "on", which end a subject too ("Log in", "Add on").
+_DANGLING = re.compile(r"\s+(?:of|for|by|with|from|about|showing|and)$", re.IGNORECASE)
 
 
 def title_of(lead: str) -> str | None:
@@ -49,8 +57,9 @@ def title_of(lead: str) -> str | None:
         text = _DETERMINER.sub("", text, count=1)
         text = _ADJECTIVE.sub("", text, count=1)
         text = _KIND_LEAD.sub("", text, count=1)
-        text = _KIND_TAIL.sub("", text, count=1)
+        text = KIND_TAIL.sub("", text, count=1)
         text = _KIND_AS.sub("", text, count=1).strip()
+        text = _DANGLING.sub("", text, count=1)
         if text == before:
             break
     text = text.strip(" .:;,!-–—")

@@ -10,7 +10,9 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape as markup_escape
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
 from genui.config import LATEST_ALIAS, Settings, check_no_auth
@@ -63,7 +65,7 @@ def serve(
     try:
         check_no_auth(settings)
     except SystemExit as exc:
-        err_console.print(f"[red]{exc}[/red]")
+        err_console.print(f"[red]{markup_escape(str(exc))}[/red]")
         raise typer.Exit(2) from None
     # Worker processes build their own settings from the environment: hand the flags down that way.
     if config is not None:
@@ -114,7 +116,8 @@ def keys_create(
     settings = _settings(config)
     record, raw = asyncio.run(_with_keys(settings, lambda repo: repo.create(name, org=org)))
     err_console.print(
-        f"Created key [bold]{record.name}[/bold] ({record.id}) for org [bold]{record.org_name}[/bold]."
+        f"Created key [bold]{markup_escape(record.name)}[/bold] ({record.id}) for org "
+        f"[bold]{markup_escape(record.org_name)}[/bold]."
     )
     err_console.print("Store it now: it is not shown again.")
     print(raw)
@@ -127,9 +130,8 @@ def keys_list(config: ConfigOption = None) -> None:
     records = asyncio.run(_with_keys(settings, lambda repo: repo.list()))
     table = Table("id", "name", "org", "prefix", "created", "revoked")
     for r in records:
-        table.add_row(
-            r.id, r.name, r.org_name, r.prefix, str(r.created_at)[:19], str(r.revoked_at or "")[:19]
-        )
+        cells = (r.id, r.name, r.org_name, r.prefix, str(r.created_at)[:19], str(r.revoked_at or "")[:19])
+        table.add_row(*(Text(cell) for cell in cells))
     console.print(table)
 
 
@@ -141,9 +143,9 @@ def keys_revoke(
     settings = _settings(config)
     done = asyncio.run(_with_keys(settings, lambda repo: repo.revoke(key)))
     if not done:
-        err_console.print(f"[red]No active key {key!r}.[/red]")
+        err_console.print(f"[red]No active key {markup_escape(repr(key))}.[/red]")
         raise typer.Exit(1)
-    err_console.print(f"Revoked {key}.")
+    err_console.print(f"Revoked {markup_escape(key)}.")
 
 
 @app.command("models")
@@ -155,10 +157,14 @@ def list_models(config: ConfigOption = None) -> None:
     registry = ModelRegistry.from_settings(settings)
     table = Table("model", "provider", "upstream model", "catalog")
     default = registry.resolve(LATEST_ALIAS)
-    table.add_row(LATEST_ALIAS, default.provider_name, f"-> {default.name}", default.catalog_version or "")
-    for m in registry.list():
-        if m.name != LATEST_ALIAS:  # listed once, above, with its target
-            table.add_row(m.name, m.provider_name, m.upstream_model, m.catalog_version or "")
+    rows = [(LATEST_ALIAS, default.provider_name, f"-> {default.name}", default.catalog_version or "")]
+    rows += [  # the alias is listed once, above, with its target
+        (m.name, m.provider_name, m.upstream_model, m.catalog_version or "")
+        for m in registry.list()
+        if m.name != LATEST_ALIAS
+    ]
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
     console.print(table)
 
 
@@ -175,7 +181,7 @@ def ask(
         text = asyncio.run(_ask(settings, prompt, model))
     except Exception as exc:  # the CLI shows the message, not a trace
         message = getattr(exc, "message", None) or str(exc)
-        err_console.print(f"[red]error:[/red] {message}")
+        err_console.print(f"[red]error:[/red] {markup_escape(message)}")
         raise typer.Exit(1) from None
     if raw:
         print(text)
@@ -235,8 +241,29 @@ _LABEL_PROPS = (
 )
 
 
+# What names an item of a component's data (a table cell, a chart's series or slice), and what it holds.
+_ITEM_LABELS = ("title", "text", "label", "category", "name", "children")
+_ITEM_VALUES = ("value", "values", "amount")
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+def _row(value: Any) -> str | None:
+    """A list of plain values (a table row, a chart's labels or values) as one line; else None."""
+    if not isinstance(value, list) or not value or any(isinstance(v, dict | list) for v in value):
+        return None
+    return ", ".join("" if v is None else str(v) for v in value)
+
+
 def _add_node(parent: Tree, node: Any) -> None:
+    # model text is untrusted: every piece of it is escaped, or a "[/x]" in it would be read as Rich markup
     if isinstance(node, list):
+        row = _row(node)
+        if row is not None:
+            parent.add(f"[dim]{markup_escape(_clip(row))}[/dim]")
+            return
         for item in node:
             _add_node(parent, item)
         return
@@ -244,27 +271,33 @@ def _add_node(parent: Tree, node: Any) -> None:
         return
     if "component" in node and isinstance(node.get("props"), dict):
         props: dict[str, Any] = node["props"]
-        summary = ""
+        summary, shown = "", None
         for key in _LABEL_PROPS:
             value = props.get(key)
             if isinstance(value, str):
-                summary = value if len(value) <= 70 else value[:67] + "..."
+                summary, shown = _clip(value), key
                 break
             if key == "followUpText" and isinstance(value, list):
-                summary = " | ".join(str(v) for v in value)
+                summary, shown = " | ".join(str(v) for v in value), key
                 break
-        branch = parent.add(f"[cyan]{node['component']}[/cyan] {summary}".rstrip())
-        for value in props.values():
-            if isinstance(value, dict | list):
+        branch = parent.add(
+            f"[cyan]{markup_escape(str(node['component']))}[/cyan] {markup_escape(summary)}".rstrip()
+        )
+        for key, value in props.items():
+            if isinstance(value, dict | list) and key != shown:
                 _add_node(branch, value)
         return
-    label = next(
-        (node[k] for k in ("title", "text", "label", "category", "value") if isinstance(node.get(k), str)),
-        None,
-    )
-    target = parent.add(f"[dim]-[/dim] {label}") if label else parent
-    for value in node.values():
-        if isinstance(value, dict | list):
+    label = next((node[k] for k in _ITEM_LABELS if isinstance(node.get(k), str)), None)
+    held = next((k for k in _ITEM_VALUES if k in node), None)
+    data = node.get(held) if held is not None else None
+    detail = _row(data) if isinstance(data, list) else None if isinstance(data, dict) else data
+    if label is not None or detail is not None:
+        line = f"{label}: {detail}" if label is not None and detail is not None else f"{label or detail}"
+        target = parent.add(f"[dim]-[/dim] {markup_escape(_clip(line))}")
+    else:
+        target = parent
+    for key, value in node.items():
+        if isinstance(value, dict | list) and not (key == held and detail is not None):
             _add_node(target, value)
 
 
@@ -303,7 +336,7 @@ def fix(
             raise ValueError(f"{file} holds no generation to repair")
         chosen = resolve_library(document, param="--library")
     except (OSError, ValueError, ApiError) as exc:  # unreadable files, bad JSON, a malformed library
-        err_console.print(f"[red]error:[/red] {getattr(exc, 'message', None) or exc}")
+        err_console.print(f"[red]error:[/red] {markup_escape(str(getattr(exc, 'message', None) or exc))}")
         raise typer.Exit(2) from None
     request = RepairRequest(text, format="v1" if format == "v1" else "v2" if format else None, library=chosen)
     outcome = asyncio.run(repair_in_process(_settings(config), request))
@@ -319,7 +352,7 @@ def fix(
         for mark, issues in (("[green]fixed[/green]", outcome.fixed), ("[red]left[/red]", outcome.unfixed)):
             for issue in issues:
                 where = " ".join(p for p in (issue.component, issue.path, issue.statement_id) if p)
-                table.add_row(mark, issue.code, where, issue.message[:160])
+                table.add_row(mark, Text(issue.code), Text(where), Text(issue.message[:160]))
         err_console.print(table)
     raise typer.Exit(0 if outcome.valid else 1)
 

@@ -68,6 +68,39 @@ def test_ask_prints_a_v2_answer_as_a_tree(tmp_path: Path, scripted_upstream: Scr
     assert "Header Three days in Rome" in result.output and "ListItem Colosseum" in result.output
 
 
+def test_ask_shows_the_data_and_model_text_as_written(
+    tmp_path: Path, scripted_upstream: ScriptedUpstream
+) -> None:
+    # the model's text is untrusted: "[/x]" in it is text, not Rich markup (it used to end the command)
+    ui = {
+        "component": "Card",
+        "props": {
+            "children": [
+                {"component": "TextContent", "props": {"textMarkdown": "see [/link] and [bold]x"}},
+                {
+                    "component": "Table",
+                    "props": {
+                        "tableHeader": {
+                            "rows": [{"children": "Name"}, {"children": "Age", "type": "number"}]
+                        },
+                        "tableBody": {"rows": [{"children": ["Ann", "30"]}, {"children": ["Bob", "25"]}]},
+                    },
+                },
+                {
+                    "component": "PieChartV2",
+                    "props": {"chartData": {"data": [{"category": "[/x]", "value": 65}]}},
+                },
+            ]
+        },
+    }
+    scripted_upstream.push(Step(text=json.dumps(ui)))
+    result = runner.invoke(app, ["ask", "x", "--config", str(config_file(tmp_path, scripted_upstream))])
+    assert result.exit_code == 0, result.output
+    lines = [line.strip(" │├└─") for line in result.output.splitlines()]
+    assert "TextContent see [/link] and [bold]x" in lines
+    assert {"Name", "Age", "Ann, 30", "Bob, 25", "[/x]: 65"} <= {line.removeprefix("- ") for line in lines}
+
+
 def test_ask_unknown_model_is_a_clear_error(tmp_path: Path, scripted_upstream: ScriptedUpstream) -> None:
     config = config_file(tmp_path, scripted_upstream)
     result = runner.invoke(app, ["ask", "x", "--model", "c1/none/x/v-1", "--config", str(config)])
@@ -103,6 +136,23 @@ def test_keys_create_list_revoke(tmp_path: Path, scripted_upstream: ScriptedUpst
     assert "laptop" in listed.output and "acme" in listed.output and key not in listed.output
     assert runner.invoke(app, ["keys", "revoke", "laptop", "--config", config]).exit_code == 0
     assert runner.invoke(app, ["keys", "revoke", "laptop", "--config", config]).exit_code == 1
+
+
+def test_names_are_printed_as_written(tmp_path: Path, scripted_upstream: ScriptedUpstream) -> None:
+    # a name is text, not Rich markup: "[/x]" used to end `keys create` after the key was stored, before its
+    # secret was printed
+    config = str(config_file(tmp_path, scripted_upstream))
+    created = runner.invoke(app, ["keys", "create", "--name", "[/x]", "--org", "[b]o", "--config", config])
+    assert created.exit_code == 0, created.output
+    assert created.stdout.strip().splitlines()[-1].startswith("sk-genui-")
+    assert "Created key [/x]" in created.output and "org [b]o" in created.output
+    listed = runner.invoke(app, ["keys", "list", "--config", config])
+    assert listed.exit_code == 0 and "[/x]" in listed.output and "[b]o" in listed.output
+    missing = runner.invoke(app, ["keys", "revoke", "[/y]", "--config", config])
+    assert missing.exit_code == 1 and "No active key '[/y]'" in missing.output
+    assert runner.invoke(app, ["keys", "revoke", "[/x]", "--config", config]).exit_code == 0
+    unknown = runner.invoke(app, ["ask", "x", "--model", "[/x]", "--config", config])
+    assert unknown.exit_code == 1 and "[/x]" in unknown.output and "MarkupError" not in unknown.output
 
 
 def test_each_command_has_a_one_line_summary() -> None:

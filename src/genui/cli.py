@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -357,6 +358,11 @@ def fix(
     raise typer.Exit(0 if outcome.valid else 1)
 
 
+class Theme(StrEnum):
+    light = "light"
+    dark = "dark"
+
+
 @app.command()
 def render(
     file: Annotated[
@@ -366,7 +372,7 @@ def render(
             "stored message ('-' for stdin)."
         ),
     ],
-    theme: Annotated[str, typer.Option(help="light or dark")] = "light",
+    theme: Annotated[Theme, typer.Option(help="The page's colours.")] = Theme.light,
     then: Annotated[
         list[Path] | None, typer.Option(help="Later messages of the thread: artifact edits applied in place.")
     ] = None,
@@ -377,12 +383,16 @@ def render(
     from genui.web import render_page
     from genui.web.artifacts import artifact_document, is_artifact_text
 
-    text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
+    try:
+        text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
+        later = [path.read_text(encoding="utf-8") for path in then or []]
+    except (OSError, UnicodeDecodeError) as exc:  # a missing or unreadable file, or not UTF-8 text
+        err_console.print(f"[red]error:[/red] {markup_escape(str(exc))}")
+        raise typer.Exit(2) from None
     if then or "<artifact" in text or is_artifact_text(text):
-        thread = [text, *(path.read_text(encoding="utf-8") for path in then or [])]
-        sys.stdout.write(artifact_document(thread, title=file.name, theme=theme))
+        sys.stdout.write(artifact_document([text, *later], title=file.name, theme=theme.value))
         return
-    sys.stdout.write(render_page(text, title=file.name, theme=theme))
+    sys.stdout.write(render_page(text, title=file.name, theme=theme.value))
 
 
 if __name__ == "__main__":

@@ -118,6 +118,22 @@ def test_render_writes_a_standalone_page(tmp_path: Path) -> None:
     assert "Three days in Rome" in result.output and "Colosseum" in result.output
 
 
+def test_render_takes_a_theme_and_refuses_what_it_cannot_read(tmp_path: Path) -> None:
+    answer = tmp_path / "answer.txt"
+    answer.write_text(write_content({"component": UI, "error": None}))
+    dark = runner.invoke(app, ["render", str(answer), "--theme", "dark"])
+    assert dark.exit_code == 0 and 'data-theme="dark"' in dark.output
+    assert (
+        runner.invoke(app, ["render", str(answer), "--theme", "neon"]).exit_code == 2
+    )  # was light, silently
+    binary = tmp_path / "image.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x8c\xff")
+    for path in (tmp_path / "missing.txt", binary):
+        result = runner.invoke(app, ["render", str(path)])
+        assert result.exit_code == 2 and result.output.startswith("error:"), result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 def test_models_lists_alias_and_configured_models(
     tmp_path: Path, scripted_upstream: ScriptedUpstream
 ) -> None:

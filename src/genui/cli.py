@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import tomllib
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -34,18 +35,35 @@ ConfigOption = Annotated[
 
 
 def _settings(config: Path | None, **overrides: Any) -> Settings:
+    """The settings, or a one-line error per problem (exit status 2) when the configuration is invalid."""
+    from pydantic import ValidationError
+
+    from genui.models.registry import ModelRegistry
+
     values = {k: v for k, v in overrides.items() if v is not None}
-    if config is None:
-        return Settings(**values)
     previous = os.environ.get("GENUI_CONFIG")
-    os.environ["GENUI_CONFIG"] = str(config)  # the one way pydantic-settings is told which file to read
+    if config is not None:
+        os.environ["GENUI_CONFIG"] = str(config)  # the one way pydantic-settings is told which file to read
+    source = os.environ.get("GENUI_CONFIG") or "the environment"
     try:
-        return Settings(**values)
+        settings = Settings(**values)
+        ModelRegistry.from_settings(settings)  # models that name no provider, twice-configured names, ...
+        return settings
+    except (ValidationError, tomllib.TOMLDecodeError, ValueError) as exc:
+        problems = (
+            [f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()]
+            if isinstance(exc, ValidationError)
+            else [str(exc)]
+        )
+        for problem in problems:
+            err_console.print(f"[red]error:[/red] {markup_escape(source)}: {markup_escape(problem)}")
+        raise typer.Exit(2) from None
     finally:
-        if previous is None:
-            del os.environ["GENUI_CONFIG"]
-        else:
-            os.environ["GENUI_CONFIG"] = previous
+        if config is not None:
+            if previous is None:
+                del os.environ["GENUI_CONFIG"]
+            else:
+                os.environ["GENUI_CONFIG"] = previous
 
 
 @app.command()

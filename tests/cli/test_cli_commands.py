@@ -6,6 +6,7 @@ import inspect
 import json
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -169,6 +170,30 @@ def test_names_are_printed_as_written(tmp_path: Path, scripted_upstream: Scripte
     assert runner.invoke(app, ["keys", "revoke", "[/x]", "--config", config]).exit_code == 0
     unknown = runner.invoke(app, ["ask", "x", "--model", "[/x]", "--config", config])
     assert unknown.exit_code == 1 and "[/x]" in unknown.output and "MarkupError" not in unknown.output
+
+
+@pytest.mark.parametrize(
+    ("toml", "problem"),
+    [
+        ("data_dir = \n", "Invalid value (at line 1"),
+        ('workers = "many"\n', "workers: Input should be a valid integer"),
+        ('[[models]]\nname = "x"\nprovider = "p"\n', "models.0.upstream_model: Field required"),
+        ('[[models]]\nname = "x"\nprovider = "nope"\nupstream_model = "m"\n', "unknown provider `nope`"),
+    ],
+)
+@pytest.mark.parametrize("command", [["models"], ["serve", "--port", "1"], ["keys", "list"]])
+def test_an_invalid_configuration_is_one_line_per_problem(
+    tmp_path: Path, toml: str, problem: str, command: list[str]
+) -> None:
+    config = tmp_path / "genui.toml"
+    config.write_text(
+        f'data_dir = "{tmp_path / "data"}"\n' + toml if not toml.startswith("data_dir") else toml
+    )
+    result = runner.invoke(app, [*command, "--config", str(config)])
+    assert result.exit_code == 2, result.output
+    output = " ".join(result.output.split())  # Rich wraps long lines
+    assert output.startswith(f"error: {config}: ") and problem in output
+    assert "Traceback" not in result.output and not (tmp_path / "data").exists()
 
 
 def test_each_command_has_a_one_line_summary() -> None:

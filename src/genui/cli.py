@@ -159,12 +159,18 @@ def keys_revoke(
     key: Annotated[str, typer.Argument(help="Key id or name.")], config: ConfigOption = None
 ) -> None:
     """Revoke a key by id or name (takes effect on running servers within 10 seconds)."""
+    from genui.store.keys import AmbiguousKeyName
+
     settings = _settings(config)
-    done = asyncio.run(_with_keys(settings, lambda repo: repo.revoke(key)))
-    if not done:
+    try:
+        revoked = asyncio.run(_with_keys(settings, lambda repo: repo.revoke(key)))
+    except AmbiguousKeyName as exc:
+        err_console.print(f"[red]{markup_escape(str(exc))}.[/red]")
+        raise typer.Exit(1) from None
+    if revoked is None:
         err_console.print(f"[red]No active key {markup_escape(repr(key))}.[/red]")
         raise typer.Exit(1)
-    err_console.print(f"Revoked {markup_escape(key)}.")
+    err_console.print(f"Revoked {markup_escape(key)}" + (f" ({revoked})." if revoked != key else "."))
 
 
 @app.command("models")

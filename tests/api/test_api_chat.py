@@ -275,7 +275,7 @@ def test_revoked_key_is_refused(make_server: Callable[..., LiveServer]) -> None:
     server = make_server()
     key = server.new_key("to-revoke")
 
-    async def revoke() -> bool:
+    async def revoke() -> str | None:
         db = Database(server.settings.resolved_database_url)
         try:
             return await KeyRepository(db).revoke("to-revoke")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -153,6 +154,22 @@ def test_keys_create_list_revoke(tmp_path: Path, scripted_upstream: ScriptedUpst
     assert "laptop" in listed.output and "acme" in listed.output and key not in listed.output
     assert runner.invoke(app, ["keys", "revoke", "laptop", "--config", config]).exit_code == 0
     assert runner.invoke(app, ["keys", "revoke", "laptop", "--config", config]).exit_code == 1
+
+
+def test_revoking_a_name_two_keys_share_asks_for_an_id(
+    tmp_path: Path, scripted_upstream: ScriptedUpstream
+) -> None:
+    config = str(config_file(tmp_path, scripted_upstream))
+    for _ in range(2):
+        assert runner.invoke(app, ["keys", "create", "--name", "laptop", "--config", config]).exit_code == 0
+    refused = runner.invoke(app, ["keys", "revoke", "laptop", "--config", config])
+    assert refused.exit_code == 1 and "2 active keys are named 'laptop'" in " ".join(refused.output.split())
+    ids = re.findall(r"key_[0-9a-f]+", refused.output)
+    assert len(set(ids)) == 2
+    revoked = runner.invoke(app, ["keys", "revoke", ids[0], "--config", config])
+    assert revoked.exit_code == 0 and f"Revoked {ids[0]}." in revoked.output
+    last = runner.invoke(app, ["keys", "revoke", "laptop", "--config", config])
+    assert last.exit_code == 0 and f"Revoked laptop ({ids[1]})." in " ".join(last.output.split())
 
 
 def test_names_are_printed_as_written(tmp_path: Path, scripted_upstream: ScriptedUpstream) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import uuid
 
+import pytest
 from sqlalchemy import select
 
 from genui.store import Database, KeyRepository
+from genui.store.keys import AmbiguousKeyName
 from genui.store.tables import ApiKey
 
 
@@ -39,9 +41,9 @@ async def test_verify_known_unknown_and_revoked(database: Database) -> None:
     assert await keys.verify(raw + "x") is None
     assert await keys.verify("sk-genui-" + "A" * 43) is None
     assert await keys.verify("") is None
-    assert await keys.revoke(name) is True
+    assert await keys.revoke(name) == record.id
     assert await keys.verify(raw) is None
-    assert await keys.revoke(name) is False
+    assert await keys.revoke(name) is None
     listed = {k.id: k for k in await keys.list()}
     assert listed[record.id].revoked_at is not None
 
@@ -53,10 +55,25 @@ async def test_revoke_by_id_leaves_other_keys_alone(database: Database) -> None:
     second, raw_second = await keys.create(_unique("b"), org=org)
     assert first.org_id == second.org_id
     assert first.org_name == org
-    assert await keys.revoke(first.id) is True
+    assert await keys.revoke(first.id) == first.id
     assert await keys.verify(raw_first) is None
     assert await keys.verify(raw_second) == second
-    assert await keys.revoke("no-such-key") is False
+    assert await keys.revoke("no-such-key") is None
+
+
+async def test_a_name_two_active_keys_share_revokes_neither(database: Database) -> None:
+    # rotating a key (a new one under the old name, then "revoke NAME") must not take the new one too
+    keys = KeyRepository(database)
+    name = _unique("laptop")
+    old, raw_old = await keys.create(name)
+    new, raw_new = await keys.create(name)
+    with pytest.raises(AmbiguousKeyName) as refused:
+        await keys.revoke(name)
+    assert refused.value.ids == [old.id, new.id]
+    assert await keys.verify(raw_old) == old and await keys.verify(raw_new) == new
+    assert await keys.revoke(old.id) == old.id
+    assert await keys.revoke(name) == new.id  # the one left active with the name
+    assert await keys.verify(raw_new) is None
 
 
 async def test_default_org_and_distinct_orgs(database: Database) -> None:

@@ -35,6 +35,16 @@ class ApiKeyRecord:
     revoked_at: datetime | None
 
 
+class AmbiguousKeyName(Exception):
+    """Several active keys have the name given: revoke one by its id."""
+
+    def __init__(self, name: str, ids: list[str]) -> None:
+        super().__init__(
+            f"{len(ids)} active keys are named {name!r}: revoke one by its id ({', '.join(ids)})"
+        )
+        self.ids = ids
+
+
 def hash_key(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
@@ -116,13 +126,34 @@ class KeyRepository:
             ).all()
         return [_record(key, org) for key, org in rows]
 
-    async def revoke(self, id_or_name: str) -> bool:
-        """Revoke the key with this id, or every active key with this name; False when none matched."""
+    async def revoke(self, id_or_name: str) -> str | None:
+        """Revoke the active key with this id, or the one active key with this name: its id; None when none
+        matched. Several active keys with the name raise AmbiguousKeyName: a key made to replace another under
+        the same name must not go with it."""
         async with self.db.transaction() as session:
+            active = (
+                (
+                    await session.execute(
+                        select(ApiKey.id)
+                        .where(
+                            or_(ApiKey.id == id_or_name, ApiKey.name == id_or_name),
+                            ApiKey.revoked_at.is_(None),
+                        )
+                        .order_by(ApiKey.created_at, ApiKey.id)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            chosen = [key_id for key_id in active if key_id == id_or_name] or list(active)
+            if len(chosen) > 1:
+                raise AmbiguousKeyName(id_or_name, chosen)
+            if not chosen:
+                return None
             result = await execute_dml(
                 session,
                 update(ApiKey)
-                .where(or_(ApiKey.id == id_or_name, ApiKey.name == id_or_name), ApiKey.revoked_at.is_(None))
+                .where(ApiKey.id == chosen[0], ApiKey.revoked_at.is_(None))
                 .values(revoked_at=utcnow()),
             )
-        return bool(result.rowcount)
+        return chosen[0] if result.rowcount else None

@@ -44,19 +44,24 @@ def _settings(config: Path | None, **overrides: Any) -> Settings:
     previous = os.environ.get("GENUI_CONFIG")
     if config is not None:
         os.environ["GENUI_CONFIG"] = str(config)  # the one way pydantic-settings is told which file to read
-    source = os.environ.get("GENUI_CONFIG") or "the environment"
+    file = os.environ.get("GENUI_CONFIG")
     try:
         settings = Settings(**values)
         ModelRegistry.from_settings(settings)  # models that name no provider, twice-configured names, ...
         return settings
     except (ValidationError, tomllib.TOMLDecodeError, ValueError) as exc:
-        problems = (
-            [f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()]
-            if isinstance(exc, ValidationError)
-            else [str(exc)]
-        )
+        if isinstance(exc, tomllib.TOMLDecodeError):
+            problems = [f"{file}: {exc}"]
+        elif isinstance(exc, ValidationError):
+            problems = [
+                f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
+            ]
+        else:
+            problems = [str(exc)]
         for problem in problems:
-            err_console.print(f"[red]error:[/red] {markup_escape(source)}: {markup_escape(problem)}")
+            err_console.print(f"[red]error:[/red] {markup_escape(problem)}")
+        sources = ", ".join(["flags", "GENUI_* variables", *([file] if file else [])])
+        err_console.print(f"(settings read from {markup_escape(sources)})", style="dim")
         raise typer.Exit(2) from None
     finally:
         if config is not None:

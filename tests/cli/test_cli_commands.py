@@ -209,7 +209,7 @@ def test_an_invalid_configuration_is_one_line_per_problem(
     result = runner.invoke(app, [*command, "--config", str(config)])
     assert result.exit_code == 2, result.output
     output = " ".join(result.output.split())  # Rich wraps long lines
-    assert output.startswith(f"error: {config}: ") and problem in output
+    assert output.startswith("error: ") and problem in output and str(config) in output
     assert "Traceback" not in result.output and not (tmp_path / "data").exists()
 
 

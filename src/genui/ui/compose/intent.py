@@ -204,7 +204,7 @@ def _repeated_keys_as_records(facts: list[tuple[str, str]]) -> Records | None:
     """Facts whose keys repeat in one order as records: "Name: Ann, Age: 30; Name: Bob, Age: 25" is two rows
     under Name and Age; None when the keys do not cycle (two or more keys, two or more rows)."""
     keys = [key for key, _ in facts]
-    width = keys.index(keys[0], 1) if keys.count(keys[0]) > 1 else 0
+    width = keys.index(keys[0], 1) if keys and keys.count(keys[0]) > 1 else 0
     if width < 2 or len(facts) % width or any(keys[i] != keys[i % width] for i in range(len(keys))):
         return None
     values = [value for _, value in facts]

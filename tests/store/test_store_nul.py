@@ -138,8 +138,8 @@ async def test_key_and_org_names_and_usage_models_keep_nul(database: Database) -
     assert await keys.verify(raw) == record
     assert {k.name for k in await keys.list()} >= {name}
     assert await keys.verify("sk-genui-\x00") is None
-    assert await keys.revoke("\x00") is False
-    assert await keys.revoke(name) is True
+    assert await keys.revoke("\x00") is None
+    assert await keys.revoke(name) == record.id
     usage = UsageRepository(database)
     await usage.record(record.org_id, record.id, "model\x00", 3, 4)
     totals = await usage.totals(record.org_id)

@@ -320,12 +320,9 @@ def _add_node(parent: Tree, node: Any) -> None:
     label = next((node[k] for k in _ITEM_LABELS if isinstance(node.get(k), str)), None)
     held = next((k for k in _ITEM_VALUES if k in node), None)
     data = node.get(held) if held is not None else None
-    detail = _row(data) if isinstance(data, list) else None if isinstance(data, dict) else data
-    if label is not None or detail is not None:
-        line = f"{label}: {detail}" if label is not None and detail is not None else f"{label or detail}"
-        target = parent.add(f"[dim]-[/dim] {markup_escape(_clip(line))}")
-    else:
-        target = parent
+    detail = _row(data) if isinstance(data, list | dict) else data
+    line = ": ".join(str(part) for part in (label, detail) if part is not None and part != "")
+    target = parent.add(f"[dim]-[/dim] {markup_escape(_clip(line))}") if line else parent
     for key, value in node.items():
         if isinstance(value, dict | list) and not (key == held and detail is not None):
             _add_node(target, value)

@@ -131,21 +131,13 @@ class KeyRepository:
         matched. Several active keys with the name raise AmbiguousKeyName: a key made to replace another under
         the same name must not go with it."""
         async with self.db.transaction() as session:
-            active = (
-                (
-                    await session.execute(
-                        select(ApiKey.id)
-                        .where(
-                            or_(ApiKey.id == id_or_name, ApiKey.name == id_or_name),
-                            ApiKey.revoked_at.is_(None),
-                        )
-                        .order_by(ApiKey.created_at, ApiKey.id)
-                    )
-                )
-                .scalars()
-                .all()
+            active = await session.scalars(
+                select(ApiKey.id)
+                .where(or_(ApiKey.id == id_or_name, ApiKey.name == id_or_name), ApiKey.revoked_at.is_(None))
+                .order_by(ApiKey.created_at, ApiKey.id)
             )
-            chosen = [key_id for key_id in active if key_id == id_or_name] or list(active)
+            ids = list(active)
+            chosen = [key_id for key_id in ids if key_id == id_or_name] or ids
             if len(chosen) > 1:
                 raise AmbiguousKeyName(id_or_name, chosen)
             if not chosen:
